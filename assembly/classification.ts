@@ -1,0 +1,264 @@
+// Softmax / NLL family: CrossEntropy (class-index and probability targets) and NLL.
+//
+// Layout: input [N, C, K] row-major, where K is the product of the spatial dims (1 for (N, C) input);
+// class c of position (n, k) sits at (n·C + c)·K + k, so classes are strided by K. Targets arrive
+// pre-validated by `targets_i32/i64`: class index in [0, C) or −1 for an ignored position.
+// Gradients are computed in the same pass as the forward (softmax exps are parked in the gradient
+// buffer), already multiplied by the reduction's scale `gscale` (1/W for the weighted mean).
+
+import { ld, st, shiftOf, expT, expF32x4, hsumF32x4, hmaxF32x4, FLUSH_BLOCK } from "./math";
+
+// ---------------------------------------------------------------- targets
+
+/** Copy class targets to i32, mapping `ignore` to −1; returns the first out-of-range position or −1. */
+function prepareTargets<I>(src: usize, dst: usize, n: i32, C: i32, ignore: f64): i32 {
+  for (let i = 0; i < n; i++) {
+    const v = <f64>ld<I>(src, i);
+    if (v == ignore) { st<i32>(dst, i, -1); continue; }
+    if (!(v >= 0 && v < <f64>C)) return i;
+    st<i32>(dst, i, <i32>v);
+  }
+  return -1;
+}
+export function targets_i32(src: usize, dst: usize, n: i32, C: i32, ignore: f64): i32 { return prepareTargets<i32>(src, dst, n, C, ignore); }
+export function targets_i64(src: usize, dst: usize, n: i32, C: i32, ignore: f64): i32 { return prepareTargets<i64>(src, dst, n, C, ignore); }
+
+/** W = Σ over non-ignored positions of w[t] (the count without weights): the weighted-mean denominator. */
+function weightTotal<T>(t: usize, P: i32, w: usize): f64 {
+  let W: f64 = 0;
+  for (let i = 0; i < P; i++) {
+    const c = ld<i32>(t, i);
+    if (c >= 0) W += w ? <f64>ld<T>(w, c) : 1.0;
+  }
+  return W;
+}
+export function weightTotal_f32(t: usize, P: i32, w: usize): f64 { return weightTotal<f32>(t, P, w); }
+export function weightTotal_f64(t: usize, P: i32, w: usize): f64 { return weightTotal<f64>(t, P, w); }
+
+// ---------------------------------------------------------------- log-sum-exp helpers
+
+// Per-row results (AssemblyScript has no multiple returns): the row's max, Σ exp(x − max) and its log.
+// −log_softmax(x)_c is then (rowMax − x_c) + rowLogSum, computed in f64 so that large logits lose
+// nothing to the rounding of max + log(sum).
+let rowMax: f64 = 0;
+let rowSum: f64 = 0;
+let rowLogSum: f64 = 0;
+
+// @ts-ignore: decorator
+@inline function negLogSoftmax(xc: f64): f64 { return (rowMax - xc) + rowLogSum; }
+
+/** Strided log-sum-exp over C classes at stride s; if `park` is non-zero, exp(x − max) is stored there. */
+function lseStrided<T>(x: usize, C: i32, s: i32, park: usize): void {
+  let m = ld<T>(x, 0);
+  for (let c = 1; c < C; c++) m = max<T>(m, ld<T>(x, <usize>(c * s)));
+  let sum: f64 = 0;
+  for (let c = 0; c < C; c++) {
+    const e = expT<T>(ld<T>(x, <usize>(c * s)) - m);
+    if (park) st<T>(park, <usize>(c * s), e);
+    sum += <f64>e;
+  }
+  rowMax = <f64>m;
+  rowSum = sum;
+  rowLogSum = Math.log(sum);
+}
+
+/** Contiguous f32 log-sum-exp with f32x4 max and exp; same contract as lseStrided. */
+function lseF32Simd(x: usize, C: i32, park: usize): void {
+  let i = 0;
+  let m: f32 = load<f32>(x);
+  if (C >= 16) {
+    let m0 = v128.load(x), m1 = v128.load(x, 16), m2 = v128.load(x, 32), m3 = v128.load(x, 48);
+    for (i = 16; i + 16 <= C; i += 16) {
+      const p = x + (<usize>i << 2);
+      m0 = f32x4.pmax(v128.load(p), m0); m1 = f32x4.pmax(v128.load(p, 16), m1);
+      m2 = f32x4.pmax(v128.load(p, 32), m2); m3 = f32x4.pmax(v128.load(p, 48), m3);
+    }
+    m = hmaxF32x4(f32x4.pmax(f32x4.pmax(m0, m1), f32x4.pmax(m2, m3)));
+  }
+  for (; i < C; i++) m = max<f32>(m, load<f32>(x + (<usize>i << 2)));
+
+  const vm = f32x4.splat(m);
+  let sum: f64 = 0;
+  i = 0;
+  while (i + 4 <= C) {
+    const end = min<i32>(C - 3, i + FLUSH_BLOCK);
+    let a0 = f32x4.splat(0), a1 = f32x4.splat(0);
+    for (; i + 4 < end; i += 8) {
+      const off = <usize>i << 2;
+      const e0 = expF32x4(f32x4.sub(v128.load(x + off), vm));
+      const e1 = expF32x4(f32x4.sub(v128.load(x + off, 16), vm));
+      if (park) { v128.store(park + off, e0); v128.store(park + off, e1, 16); }
+      a0 = f32x4.add(a0, e0); a1 = f32x4.add(a1, e1);
+    }
+    for (; i < end; i += 4) {
+      const off = <usize>i << 2;
+      const e0 = expF32x4(f32x4.sub(v128.load(x + off), vm));
+      if (park) v128.store(park + off, e0);
+      a0 = f32x4.add(a0, e0);
+    }
+    sum += hsumF32x4(f32x4.add(a0, a1));
+  }
+  for (; i < C; i++) {
+    const e = Mathf.exp(load<f32>(x + (<usize>i << 2)) - m);
+    if (park) store<f32>(park + (<usize>i << 2), e);
+    sum += <f64>e;
+  }
+  rowMax = <f64>m;
+  rowSum = sum;
+  rowLogSum = Math.log(sum);
+}
+
+// @ts-ignore: decorator
+@inline function rowLogSumExp<T>(x: usize, C: i32, s: i32, park: usize): void {
+  if (ASC_FEATURE_SIMD && sizeof<T>() == 4 && s == 1) lseF32Simd(x, C, park);
+  else lseStrided<T>(x, C, s, park);
+}
+
+// ---------------------------------------------------------------- cross-entropy, class-index targets
+
+/**
+ * ℓ = (1−ε)·w[t]·(lse − x_t) + (ε/C)·Σ_c w_c·(lse − x_c); 0 at ignored positions.
+ * Gradient (×gscale): p_c·Σ_k u_k − u_c, u_c = (1−ε)·w[t]·δ_ct + (ε/C)·w_c. Returns Σℓ.
+ */
+function crossEntropyIndex<T>(N: i32, C: i32, K: i32, x: usize, t: usize, w: usize, eps: f64,
+                             gscale: f64, out: usize, grad: usize): f64 {
+  let total: f64 = 0;
+  const smooth = eps > 0;
+  const keep: f64 = smooth ? 1 - eps : 1;
+  const epsC: f64 = smooth ? eps / <f64>C : 0;
+  let sw: f64 = <f64>C;
+  if (w) { sw = 0; for (let c = 0; c < C; c++) sw += <f64>ld<T>(w, c); }
+  for (let n = 0; n < N; n++) {
+    for (let k = 0; k < K; k++) {
+      const pos = n * K + k;
+      const row = x + (<usize>(n * C * K + k) << shiftOf<T>());
+      const grow = grad ? grad + (<usize>(n * C * K + k) << shiftOf<T>()) : 0;
+      const tc = ld<i32>(t, pos);
+      if (tc < 0) {
+        if (out) st<T>(out, pos, <T>0);
+        if (grow) for (let c = 0; c < C; c++) st<T>(grow, <usize>(c * K), <T>0);
+        continue;
+      }
+      rowLogSumExp<T>(row, C, K, grow);
+      const wt: f64 = w ? <f64>ld<T>(w, tc) : 1;
+      let l: f64 = keep * wt * negLogSoftmax(<f64>ld<T>(row, <usize>(tc * K)));
+      if (smooth) {
+        let s: f64 = 0;
+        for (let c = 0; c < C; c++) {
+          const wc: f64 = w ? <f64>ld<T>(w, c) : 1;
+          s += wc * negLogSoftmax(<f64>ld<T>(row, <usize>(c * K)));
+        }
+        l += epsC * s;
+      }
+      total += l;
+      if (out) st<T>(out, pos, <T>l);
+      if (grow) {
+        // grad_c = e_c·(Σu / Σe) − u_c, written over the parked exps
+        const su: f64 = gscale * (keep * wt + epsC * sw);
+        const k1 = <T>(su / rowSum);
+        const ue = <T>(gscale * epsC);
+        for (let c = 0; c < C; c++) {
+          const p = grow + (<usize>(c * K) << shiftOf<T>());
+          const wc: T = w ? ld<T>(w, c) : <T>1;
+          store<T>(p, load<T>(p) * k1 - ue * wc);
+        }
+        const pt = grow + (<usize>(tc * K) << shiftOf<T>());
+        store<T>(pt, load<T>(pt) - <T>(gscale * keep * wt));
+      }
+    }
+  }
+  return total;
+}
+
+export function crossEntropyIndex_f32(N: i32, C: i32, K: i32, x: usize, t: usize, w: usize, eps: f64,
+                                      gscale: f64, out: usize, grad: usize): f64 {
+  return crossEntropyIndex<f32>(N, C, K, x, t, w, eps, gscale, out, grad);
+}
+export function crossEntropyIndex_f64(N: i32, C: i32, K: i32, x: usize, t: usize, w: usize, eps: f64,
+                                      gscale: f64, out: usize, grad: usize): f64 {
+  return crossEntropyIndex<f64>(N, C, K, x, t, w, eps, gscale, out, grad);
+}
+
+// ---------------------------------------------------------------- cross-entropy, probability targets
+
+/**
+ * q = y·(1−ε) + ε/C (or y); ℓ = −Σ_c w_c·q_c·lp_c.
+ * ∂x_c = p_c·Σu − u_c with u_c = w_c·q_c; ∂y_c = −w_c·lp_c·(1−ε); both ×gscale. Returns Σℓ.
+ */
+function crossEntropyProb<T>(N: i32, C: i32, K: i32, x: usize, y: usize, w: usize, eps: f64,
+                             gscale: f64, out: usize, gx: usize, gy: usize): f64 {
+  let total: f64 = 0;
+  const smooth = eps > 0;
+  const keep: f64 = smooth ? 1 - eps : 1;
+  const epsC: f64 = smooth ? eps / <f64>C : 0;
+  const sh = shiftOf<T>();
+  for (let n = 0; n < N; n++) {
+    for (let k = 0; k < K; k++) {
+      const base = <usize>(n * C * K + k) << sh;
+      const row = x + base, trow = y + base;
+      const gxr = gx ? gx + base : 0;
+      rowLogSumExp<T>(row, C, K, gxr);
+      let l: f64 = 0, su: f64 = 0;
+      for (let c = 0; c < C; c++) {
+        const off = <usize>(c * K);
+        const wc: f64 = w ? <f64>ld<T>(w, c) : 1;
+        const q: f64 = <f64>ld<T>(trow, off) * keep + epsC;
+        const nlp: f64 = negLogSoftmax(<f64>ld<T>(row, off));
+        l += wc * q * nlp;
+        su += wc * q;
+        if (gy) st<T>(gy + base, off, <T>(gscale * wc * nlp * keep));
+      }
+      total += l;
+      if (out) st<T>(out, n * K + k, <T>l);
+      if (gxr) {
+        const k1 = <T>(gscale * su / rowSum);
+        for (let c = 0; c < C; c++) {
+          const off = <usize>(c * K);
+          const wc: f64 = w ? <f64>ld<T>(w, c) : 1;
+          const u = <T>(gscale * wc * (<f64>ld<T>(trow, off) * keep + epsC));
+          st<T>(gxr, off, ld<T>(gxr, off) * k1 - u);
+        }
+      }
+    }
+  }
+  return total;
+}
+export function crossEntropyProb_f32(N: i32, C: i32, K: i32, x: usize, y: usize, w: usize, eps: f64,
+                                     gscale: f64, out: usize, gx: usize, gy: usize): f64 {
+  return crossEntropyProb<f32>(N, C, K, x, y, w, eps, gscale, out, gx, gy);
+}
+export function crossEntropyProb_f64(N: i32, C: i32, K: i32, x: usize, y: usize, w: usize, eps: f64,
+                                     gscale: f64, out: usize, gx: usize, gy: usize): f64 {
+  return crossEntropyProb<f64>(N, C, K, x, y, w, eps, gscale, out, gx, gy);
+}
+
+// ---------------------------------------------------------------- NLL
+
+/** ℓ = −w[t]·x[t] (0 where ignored); ∂x is −w[t]·gscale at the target entry, 0 elsewhere. Returns Σℓ. */
+function nll<T>(N: i32, C: i32, K: i32, x: usize, t: usize, w: usize, gscale: f64, out: usize, grad: usize): f64 {
+  const sh = shiftOf<T>();
+  if (grad) memory.fill(grad, 0, <usize>(N * C * K) << sh);
+  let total: f64 = 0;
+  for (let n = 0; n < N; n++) {
+    for (let k = 0; k < K; k++) {
+      const pos = n * K + k;
+      const tc = ld<i32>(t, pos);
+      let l: f64 = 0;
+      if (tc >= 0) {
+        const at = <usize>((n * C + tc) * K + k);
+        const wt: f64 = w ? <f64>ld<T>(w, tc) : 1;
+        l = -wt * <f64>ld<T>(x, at);
+        if (grad) st<T>(grad, at, <T>(-wt * gscale));
+      }
+      total += l;
+      if (out) st<T>(out, pos, <T>l);
+    }
+  }
+  return total;
+}
+export function nll_f32(N: i32, C: i32, K: i32, x: usize, t: usize, w: usize, gscale: f64, out: usize, grad: usize): f64 {
+  return nll<f32>(N, C, K, x, t, w, gscale, out, grad);
+}
+export function nll_f64(N: i32, C: i32, K: i32, x: usize, t: usize, w: usize, gscale: f64, out: usize, grad: usize): f64 {
+  return nll<f64>(N, C, K, x, t, w, gscale, out, grad);
+}

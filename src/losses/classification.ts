@@ -1,0 +1,199 @@
+// Softmax / NLL family (assembly/classification.ts): CrossEntropy with class-index or probability
+// targets, and NLL. Shapes are (C), (N, C) or (N, C, d1..dK); the kernels see [N, C, K] with K the
+// product of the spatial dims, and targets already range-checked and mapped to i32 (−1 = ignored).
+
+import { attachGrad, gradSlot } from "../autograd.js";
+import { check } from "../errors.js";
+import { operandIn, outBuffer, readOut, scalarResult, suffix } from "../ops.js";
+import {
+  checkOptionKeys, numberOption, REDUCTION_KEYS, Reduction, ReductionOptions, resolveReduction, tensorOption,
+} from "../options.js";
+import { Wasm, withArena } from "../runtime.js";
+import {
+  FloatDType, Tensor, TensorLike, isFloat, listStr, numelOf, sameShape, toTensor, torchTypeName,
+} from "../tensor.js";
+
+export interface NLLOptions extends ReductionOptions {
+  weight?: TensorLike | null;
+  ignoreIndex?: number;
+}
+
+export interface CrossEntropyOptions extends NLLOptions {
+  labelSmoothing?: number;
+}
+
+/** [N, C, K] view of a class-dim input plus the unreduced output shape. */
+interface ClassLayout {
+  N: number;
+  C: number;
+  K: number;
+  outShape: number[];
+  /** The output shape lined up against the input (1 at the class dim), for backward with gradOutput. */
+  gShape: number[];
+}
+
+function probLayout(x: Tensor): ClassLayout {
+  if (x.ndim === 1) return { N: 1, C: x.shape[0], K: 1, outShape: [], gShape: [1] };
+  const [N, C, ...spatial] = x.shape;
+  return { N, C, K: numelOf(spatial), outShape: [N, ...spatial], gShape: [N, 1, ...spatial] };
+}
+
+/** PyTorch's nll_loss_nd shape rules and messages. */
+function indexLayout(x: Tensor, t: Tensor): ClassLayout {
+  check(x.ndim >= 1, `Expected 1 or more dimensions (got ${x.ndim})`);
+  const tBatch = t.ndim === 0 ? 0 : t.shape[0];
+  check(x.ndim === 1 || x.shape[0] === tBatch, () => `Expected input batch_size (${x.shape[0]}) to match target batch_size (${tBatch}).`);
+  if (x.ndim <= 2) {
+    check(t.ndim <= 1, "0D or 1D target tensor expected, multi-target not supported");
+    const noBatch = x.ndim === 1 && t.ndim === 0;
+    check(noBatch || (x.ndim === 2 && x.shape[0] === t.shape[0]), () =>
+      `size mismatch (got input: ${listStr(x.shape)}, target: ${listStr(t.shape)})`);
+  } else if (x.ndim === 4) {
+    check(t.ndim === 3, () => `only batches of spatial targets supported (3D tensors) but got targets of dimension: ${t.ndim}`);
+    check(x.shape[0] === t.shape[0] && x.shape[2] === t.shape[1] && x.shape[3] === t.shape[2], () =>
+      `size mismatch (got input: ${listStr(x.shape)} , target: ${listStr(t.shape)}`);
+  } else {
+    const expected = [x.shape[0], ...x.shape.slice(2)];
+    check(sameShape(expected, t.shape), () => `Expected target size ${listStr(expected)}, got ${listStr(t.shape)}`);
+  }
+  return probLayout(x);
+}
+
+/** log_softmax over the class dim (1, or 0 for 1-D input) needs at least one dimension. */
+function checkClassDim(x: Tensor): void {
+  check(x.ndim >= 1, "Dimension specified as 1 but tensor has no dimensions");
+}
+
+function checkClassWeight(weight: Tensor | null, C: number, prefix: string): void {
+  check(weight === null || (weight.ndim === 1 && weight.numel === C) || (weight.ndim === 0 && C === 1), () =>
+    `${prefix}weight tensor should be defined either for all ${C} classes or no classes but got weight tensor of shape: ${listStr(weight!.shape)}`);
+}
+
+function checkIndexTarget(t: Tensor): void {
+  check(t.dtype === "int64" || t.dtype === "int32", () => `expected scalar type Long but found ${torchTypeName(t.dtype)}`);
+}
+
+/** Copy the targets into wasm as i32 (−1 = ignored), with PyTorch's out-of-bounds error. */
+function targetsIn(w: Wasm, t: Tensor, C: number, ignoreIndex: number): number {
+  const src = w.copyIn(t.data);
+  const dst = w.allocFor(Int32Array, t.numel);
+  const bad = t.dtype === "int64"
+    ? w.k.targets_i64(src, dst, t.numel, C, ignoreIndex)
+    : w.k.targets_i32(src, dst, t.numel, C, ignoreIndex);
+  check(bad < 0, () => `Target ${String(t.data[bad])} is out of bounds.`);
+  return dst;
+}
+
+function intOption(value: unknown, name: string, fallback: number): number {
+  const v = numberOption(value, name, fallback);
+  check(Number.isInteger(v), `${name} must be an integer, got ${v}`);
+  return v;
+}
+
+interface IndexLossCall {
+  x: Tensor;
+  t: Tensor;
+  weight: Tensor | null;
+  ignoreIndex: number;
+  reduction: Reduction;
+  layout: ClassLayout;
+  /** Runs the kernel; returns Σℓ. */
+  kernel: (w: Wasm, d: FloatDType, x: number, t: number, wp: number, gscale: number, out: number, grad: number) => number;
+}
+
+/** The class-index path shared by NLL and CrossEntropy: weighted-mean denominator, kernel, result, grad. */
+function runIndexLoss(c: IndexLossCall): Tensor {
+  const { x, layout: L, reduction } = c;
+  const d = x.dtype as FloatDType;
+  return withArena((w) => {
+    const tp = targetsIn(w, c.t, L.C, c.ignoreIndex);
+    const xp = operandIn(w, x, d, x.shape);
+    const wp = c.weight ? operandIn(w, c.weight, d, c.weight.shape) : 0;
+    const P = L.N * L.K;
+    const W = reduction === "mean" ? w.k[`weightTotal_${suffix(d)}`](tp, P, wp) : 1;
+    const out = outBuffer(w, d, P, reduction === "none");
+    const grad = outBuffer(w, d, x.numel, x.requiresGrad);
+    const total = c.kernel(w, d, xp, tp, wp, 1 / W, out, grad);
+    const result = reduction === "none"
+      ? new Tensor(readOut(w, d, out, P), L.outShape)
+      : scalarResult(reduction === "mean" ? total / W : total, d);
+    return attachGrad(result, gradSlot(x, grad ? readOut(w, d, grad, x.numel) : null, x.shape, L.gShape));
+  });
+}
+
+// ---------------------------------------------------------------- NLL
+
+/** `F.nll_loss` on log-probabilities: −w[t]·x[t], weighted mean over non-ignored targets. */
+export function nllLoss(input: TensorLike, target: TensorLike, options: NLLOptions = {}): Tensor {
+  checkOptionKeys(options, ["weight", "ignoreIndex", ...REDUCTION_KEYS], "nll_loss");
+  const x = toTensor(input, "input"), t = toTensor(target, "target", true);
+  const weight = tensorOption(options.weight, "weight");
+  const ignoreIndex = intOption(options.ignoreIndex, "ignoreIndex", -100);
+  const reduction = resolveReduction(options) as Reduction;
+  const layout = indexLayout(x, t);
+  check(isFloat(x.dtype), () => `"nll_loss" not implemented for '${torchTypeName(x.dtype)}'`);
+  checkIndexTarget(t);
+  checkClassWeight(weight, layout.C, "");
+  return runIndexLoss({
+    x, t, weight, ignoreIndex, reduction, layout,
+    kernel: (w, d, xp, tp, wp, gscale, out, grad) =>
+      w.k[`nll_${suffix(d)}`](layout.N, layout.C, layout.K, xp, tp, wp, gscale, out, grad),
+  });
+}
+
+// ---------------------------------------------------------------- CrossEntropy
+
+/** `F.cross_entropy`: log-softmax + NLL with label smoothing, or soft (probability) targets. */
+export function crossEntropy(input: TensorLike, target: TensorLike, options: CrossEntropyOptions = {}): Tensor {
+  checkOptionKeys(options, ["weight", "ignoreIndex", "labelSmoothing", ...REDUCTION_KEYS], "cross_entropy");
+  const x = toTensor(input, "input"), t = toTensor(target, "target", true);
+  const weight = tensorOption(options.weight, "weight");
+  const ignoreIndex = intOption(options.ignoreIndex, "ignoreIndex", -100);
+  const eps = numberOption(options.labelSmoothing, "labelSmoothing", 0);
+  const reduction = resolveReduction(options) as Reduction;
+  check(isFloat(x.dtype), () => `"log_softmax_lastdim_kernel_impl" not implemented for '${torchTypeName(x.dtype)}'`);
+  // Negative smoothing silently means none, as in PyTorch.
+  const smoothing = eps > 0 ? eps : 0;
+
+  if (sameShape(x.shape, t.shape)) {
+    check(isFloat(t.dtype), () => `Expected floating point type for target with class probabilities, got ${torchTypeName(t.dtype)}`);
+    check(ignoreIndex < 0, "ignore_index is not supported for floating point target");
+    check(smoothing <= 1, () => `label_smoothing must be between 0.0 and 1.0. Got: ${eps}`);
+    checkClassDim(x);
+    const layout = probLayout(x);
+    checkClassWeight(weight, layout.C, "cross_entropy: ");
+    return crossEntropyProb(x, t, weight, smoothing, reduction, layout);
+  }
+  check(smoothing <= 1, () => `label_smoothing must be between 0.0 and 1.0. Got: ${eps}`);
+  checkClassDim(x);
+  const layout = indexLayout(x, t);
+  checkIndexTarget(t);
+  checkClassWeight(weight, layout.C, "");
+  return runIndexLoss({
+    x, t, weight, ignoreIndex, reduction, layout,
+    kernel: (w, d, xp, tp, wp, gscale, out, grad) =>
+      w.k[`crossEntropyIndex_${suffix(d)}`](layout.N, layout.C, layout.K, xp, tp, wp, smoothing, gscale, out, grad),
+  });
+}
+
+function crossEntropyProb(x: Tensor, y: Tensor, weight: Tensor | null, eps: number, reduction: Reduction, L: ClassLayout): Tensor {
+  const d: FloatDType = x.dtype === "float64" || y.dtype === "float64" ? "float64" : "float32";
+  return withArena((w) => {
+    const xp = operandIn(w, x, d, x.shape);
+    const yp = operandIn(w, y, d, y.shape);
+    const wp = weight ? operandIn(w, weight, d, weight.shape) : 0;
+    const P = L.N * L.K;
+    const out = outBuffer(w, d, P, reduction === "none");
+    const gx = outBuffer(w, d, x.numel, x.requiresGrad);
+    const gy = outBuffer(w, d, y.numel, y.requiresGrad);
+    const gscale = reduction === "mean" ? 1 / P : 1;
+    const total = w.k[`crossEntropyProb_${suffix(d)}`](L.N, L.C, L.K, xp, yp, wp, eps, gscale, out, gx, gy);
+    const result = reduction === "none"
+      ? new Tensor(readOut(w, d, out, P), L.outShape)
+      : scalarResult(reduction === "mean" ? total / P : total, d);
+    return attachGrad(result, [
+      ...gradSlot(x, gx ? readOut(w, d, gx, x.numel) : null, x.shape, L.gShape),
+      ...gradSlot(y, gy ? readOut(w, d, gy, y.numel) : null, y.shape, L.gShape),
+    ]);
+  });
+}

@@ -1,0 +1,146 @@
+// Elementwise losses (assembly/elementwise.ts): ℓ = w·f(a, b, c) over the broadcast shape, then
+// reduced. `runElementwise` does the shared work — dtype, broadcasting into wasm memory, one kernel
+// call that yields the loss and every wanted gradient, the result tensor and its autograd slots —
+// and each loss adds only its own checks.
+
+import { attachGrad, gradSlot, GradSlot } from "../autograd.js";
+import { check } from "../errors.js";
+import { operandIn, outBuffer, readOut, scalarResult, suffix } from "../ops.js";
+import {
+  checkOptionKeys, REDUCTION_KEYS, Reduction, ReductionOptions, resolveReduction, tensorOption,
+} from "../options.js";
+import { withArena } from "../runtime.js";
+import {
+  FloatDType, Tensor, TensorLike, broadcastShapes, isFloat, listStr, numelOf, promoteFloat, sameShape, sizeStr,
+  toTensor, torchTypeName,
+} from "../tensor.js";
+
+/** Op ids of assembly/elementwise.ts. */
+export const enum Op { MSE = 0, L1 = 1, BCE = 2, BCE_LOGITS = 3 }
+
+export interface ElementwiseSpec {
+  op: Op;
+  /** Operands a, b and the optional c, each with whether PyTorch differentiates it. */
+  operands: { t: Tensor | null; grad: boolean }[];
+  weight?: Tensor | null;
+  p0?: number;
+  p1?: number;
+  reduction: Reduction;
+  /** The broadcast shape of the unreduced loss. */
+  shape: readonly number[];
+  dtype: FloatDType;
+}
+
+export function runElementwise(s: ElementwiseSpec): Tensor {
+  const n = numelOf(s.shape);
+  const d = s.dtype;
+  return withArena((w) => {
+    const ptrs = s.operands.map((o) => (o.t ? operandIn(w, o.t, d, s.shape) : 0));
+    while (ptrs.length < 3) ptrs.push(0);
+    const wptr = s.weight ? operandIn(w, s.weight, d, s.shape) : 0;
+    const out = outBuffer(w, d, n, s.reduction === "none");
+    const wantGrad = s.operands.map((o) => o.t !== null && o.grad && o.t.requiresGrad);
+    const g = [0, 1, 2].map((i) => outBuffer(w, d, n, wantGrad[i] ?? false));
+    const gscale = s.reduction === "mean" ? 1 / n : 1;
+    const total = w.k[`elementwise_${suffix(d)}`](s.op, n, ptrs[0], ptrs[1], ptrs[2], wptr, s.p0 ?? 0, s.p1 ?? 0,
+      out, g[0], g[1], g[2], gscale);
+    const result = s.reduction === "none"
+      ? new Tensor(readOut(w, d, out, n), s.shape)
+      : scalarResult(s.reduction === "mean" ? total / n : total, d);
+    const slots: GradSlot[] = [];
+    s.operands.forEach((o, i) => {
+      if (wantGrad[i]) slots.push(...gradSlot(o.t!, readOut(w, d, g[i], n), s.shape));
+    });
+    return attachGrad(result, slots);
+  });
+}
+
+/** Float operands of an elementwise loss; integer targets are promoted (mse(f32, i64) works). */
+function floatPair(input: Tensor, target: Tensor, kernelName: string): FloatDType {
+  check(isFloat(input.dtype) || isFloat(target.dtype), () => `"${kernelName}" not implemented for '${torchTypeName(input.dtype)}'`);
+  return promoteFloat(...[input, target].filter((t) => isFloat(t.dtype)));
+}
+
+// ---------------------------------------------------------------- L1 / MSE
+
+export type RegressionOptions = ReductionOptions;
+
+function regression(op: Op, fname: string, kernelName: string, input: TensorLike, target: TensorLike, options: RegressionOptions) {
+  checkOptionKeys(options, REDUCTION_KEYS, fname);
+  const x = toTensor(input, "input"), y = toTensor(target, "target");
+  const reduction = resolveReduction(options) as Reduction;
+  const dtype = floatPair(x, y, kernelName);
+  const shape = broadcastShapes(x.shape, y.shape);
+  return runElementwise({ op, operands: [{ t: x, grad: true }, { t: y, grad: true }], reduction, shape, dtype });
+}
+
+/** `F.mse_loss`: (x − y)², broadcasting input against target. */
+export function mseLoss(input: TensorLike, target: TensorLike, options: RegressionOptions = {}): Tensor {
+  return regression(Op.MSE, "mse_loss", "mse_cpu", input, target, options);
+}
+
+/** `F.l1_loss`: |x − y|, broadcasting input against target; gradient sign(x − y) with sign(0) = 0. */
+export function l1Loss(input: TensorLike, target: TensorLike, options: RegressionOptions = {}): Tensor {
+  return regression(Op.L1, "l1_loss", "abs_cpu", input, target, options);
+}
+
+// ---------------------------------------------------------------- BCE
+
+export interface BCEOptions extends ReductionOptions {
+  weight?: TensorLike | null;
+}
+
+/** Checks the BCE losses share: a weight (or pos_weight) may broadcast to the target's shape but not
+ *  enlarge it. `optionFirst` puts the option as tensor "a" in the broadcast message, as PyTorch's op order does. */
+function checkNotEnlarging(t: Tensor, target: Tensor, optionFirst: boolean): void {
+  const b = optionFirst ? broadcastShapes(t.shape, target.shape) : broadcastShapes(target.shape, t.shape);
+  check(sameShape(b, target.shape), () => `output with shape ${listStr(target.shape)} doesn't match the broadcast shape ${listStr(b)}`);
+}
+
+/** `F.binary_cross_entropy` on probabilities in [0, 1], with PyTorch's −100 log clamp. */
+export function binaryCrossEntropy(input: TensorLike, target: TensorLike, options: BCEOptions = {}): Tensor {
+  checkOptionKeys(options, ["weight", ...REDUCTION_KEYS], "binary_cross_entropy");
+  const x = toTensor(input, "input"), y = toTensor(target, "target");
+  const weight = tensorOption(options.weight, "weight");
+  check(sameShape(x.shape, y.shape), () =>
+    `Using a target size (${sizeStr(y.shape)}) that is different to the input size (${sizeStr(x.shape)}) is deprecated. Please ensure they have the same size.`);
+  const reduction = resolveReduction(options) as Reduction;
+  if (weight) checkNotEnlarging(weight, y, false);
+  for (const t of [y, weight]) {
+    if (t) check(t.dtype === x.dtype, () => `Found dtype ${torchTypeName(t.dtype)} but expected ${torchTypeName(x.dtype)}`);
+  }
+  check(isFloat(x.dtype), () => `"binary_cross_entropy" not implemented for '${torchTypeName(x.dtype)}'`);
+  const dtype = x.dtype as FloatDType;
+  checkRange(x, dtype, "input");
+  checkRange(y, dtype, "target");
+  return runElementwise({ op: Op.BCE, operands: [{ t: x, grad: true }, { t: y, grad: true }], weight, reduction, shape: x.shape, dtype });
+}
+
+/** BCE's range checks (2.x checks the target too), done in wasm. */
+function checkRange(t: Tensor, dtype: FloatDType, what: "input" | "target"): void {
+  const bad = withArena((w) => w.k[`firstOutside_${suffix(dtype)}`](w.copyIn(t.data), t.numel, 0, 1));
+  check(bad < 0, `all elements of ${what} should be between 0 and 1`);
+}
+
+export interface BCEWithLogitsOptions extends BCEOptions {
+  posWeight?: TensorLike | null;
+}
+
+/** `F.binary_cross_entropy_with_logits`: the stable softplus form, with weight and pos_weight. */
+export function binaryCrossEntropyWithLogits(input: TensorLike, target: TensorLike, options: BCEWithLogitsOptions = {}): Tensor {
+  checkOptionKeys(options, ["weight", "posWeight", ...REDUCTION_KEYS], "binary_cross_entropy_with_logits");
+  const x = toTensor(input, "input"), y = toTensor(target, "target");
+  const weight = tensorOption(options.weight, "weight");
+  const posWeight = tensorOption(options.posWeight, "pos_weight");
+  check(sameShape(x.shape, y.shape), () => `Target size (${sizeStr(y.shape)}) must be the same as input size (${sizeStr(x.shape)})`);
+  const reduction = resolveReduction(options) as Reduction;
+  if (posWeight) checkNotEnlarging(posWeight, y, true);
+  if (weight) checkNotEnlarging(weight, y, false);
+  const dtype = promoteFloat(...[x, y, weight, posWeight].filter((t): t is Tensor => t !== null && isFloat(t.dtype)));
+  check(isFloat(x.dtype), () => `"binary_cross_entropy_with_logits" not implemented for '${torchTypeName(x.dtype)}'`);
+  return runElementwise({
+    op: Op.BCE_LOGITS,
+    operands: [{ t: x, grad: true }, { t: y, grad: true }, { t: posWeight, grad: false }],
+    weight, reduction, shape: x.shape, dtype,
+  });
+}

@@ -1,0 +1,89 @@
+// Tensor plumbing on top of the wasm kernels in assembly/tensorops.ts: put an operand into wasm
+// memory at a broadcast shape, and the gradient-side ops autograd needs. Per-element work happens in
+// wasm; these functions only move arrays and pass shapes.
+
+import { Wasm, withArena } from "./runtime.js";
+import {
+  FloatArray, FloatDType, Tensor, broadcastStrides, dtypeOf, floatData, numelOf, sameShape,
+} from "./tensor.js";
+
+type Ptr = number;
+
+export function suffix(d: FloatDType): "f32" | "f64" {
+  return d === "float64" ? "f64" : "f32";
+}
+
+export function floatCtor(d: FloatDType): Float32ArrayConstructor | Float64ArrayConstructor {
+  return d === "float64" ? Float64Array : Float32Array;
+}
+
+/** Copy `t` (converted to dtype `d`) into the arena, expanded to `shape` if it broadcasts. */
+export function operandIn(w: Wasm, t: Tensor, d: FloatDType, shape: readonly number[]): Ptr {
+  return arrayIn(w, floatData(t, d), t.shape, shape);
+}
+
+/** Copy a float array of shape `from` into the arena at the broadcast shape `to`. */
+export function arrayIn(w: Wasm, a: FloatArray, from: readonly number[], to: readonly number[]): Ptr {
+  const src = w.copyIn(a);
+  if (sameShape(from, to)) return src;
+  const d = dtypeOf(a) as FloatDType;
+  const dst = w.allocFor(floatCtor(d), numelOf(to));
+  const shapePtr = w.ints(to);
+  const stridesPtr = w.ints(broadcastStrides(from, to));
+  w.k[`expand_${suffix(d)}`](src, dst, to.length, shapePtr, stridesPtr);
+  return dst;
+}
+
+/** Allocate an output buffer of n elements, or return 0 (the kernels' "not wanted") if !wanted. */
+export function outBuffer(w: Wasm, d: FloatDType, n: number, wanted = true): Ptr {
+  return wanted ? w.allocFor(floatCtor(d), n) : 0;
+}
+
+/** A 0-d result tensor holding v (rounded to dtype d). */
+export function scalarResult(v: number, d: FloatDType): Tensor {
+  return new Tensor(new (floatCtor(d))([v]), []);
+}
+
+export function readOut(w: Wasm, d: FloatDType, ptr: Ptr, n: number): FloatArray {
+  return w.copyOut(floatCtor(d), ptr, n);
+}
+
+/**
+ * The gradient of a broadcast operand: `local` (shape `localShape`) multiplied by the upstream
+ * gradient `g` (shape `gShape`, broadcast against localShape; null = scalar `alpha`), then summed
+ * down to `leafShape`. Returns a new array, or `local` itself when nothing needs doing.
+ */
+export function chainGrad(local: FloatArray, localShape: readonly number[], g: FloatArray | null, gShape: readonly number[],
+                          alpha: number, leafShape: readonly number[]): FloatArray {
+  const reduce = !sameShape(localShape, leafShape);
+  if (g === null && alpha === 1 && !reduce) return local;
+  const d = dtypeOf(local) as FloatDType;
+  const sfx = suffix(d);
+  return withArena((w) => {
+    const n = local.length;
+    let p = w.copyIn(local);
+    if (g !== null) {
+      w.k[`mul_${sfx}`](p, arrayIn(w, g, gShape, localShape), n);
+    } else if (alpha !== 1) {
+      w.k[`scale_${sfx}`](p, alpha, n);
+    }
+    let len = n;
+    if (reduce) {
+      len = numelOf(leafShape);
+      const dst = w.allocFor(floatCtor(d), len);
+      w.k[`sumTo_${sfx}`](p, dst, len, localShape.length, w.ints(localShape), w.ints(broadcastStrides(leafShape, localShape)));
+      p = dst;
+    }
+    return readOut(w, d, p, len);
+  });
+}
+
+/** dst += src, in place (gradient accumulation). */
+export function accumulate(dst: FloatArray, src: FloatArray): void {
+  const d = dtypeOf(dst) as FloatDType;
+  withArena((w) => {
+    const a = w.copyIn(dst);
+    w.k[`axpy_${suffix(d)}`](a, w.copyIn(src), 1, dst.length);
+    dst.set(w.view(floatCtor(d), a, dst.length));
+  });
+}

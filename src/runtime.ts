@@ -1,0 +1,214 @@
+// The wasm runtime: compiles one of the two builds (SIMD or scalar) once, owns the module's memory
+// as a stack-like arena, and copies typed arrays in and out. Nothing else in src/ touches
+// WebAssembly directly.
+
+import simdBytes from "../build/nnloss.simd.wasm";
+import scalarBytes from "../build/nnloss.scalar.wasm";
+import { NNLossError } from "./errors.js";
+
+type Ptr = number;
+
+/** The kernel ABI (assembly/index.ts): pointers into `memory` and sizes, nothing else. */
+export interface Kernels {
+  memory: WebAssembly.Memory;
+  heapBase(): Ptr;
+  expand_f32(src: Ptr, dst: Ptr, rank: number, shape: Ptr, strides: Ptr): void;
+  expand_f64(src: Ptr, dst: Ptr, rank: number, shape: Ptr, strides: Ptr): void;
+  sumTo_f32(src: Ptr, dst: Ptr, dstLen: number, rank: number, shape: Ptr, strides: Ptr): void;
+  sumTo_f64(src: Ptr, dst: Ptr, dstLen: number, rank: number, shape: Ptr, strides: Ptr): void;
+  mul_f32(a: Ptr, b: Ptr, n: number): void;
+  mul_f64(a: Ptr, b: Ptr, n: number): void;
+  axpy_f32(dst: Ptr, src: Ptr, alpha: number, n: number): void;
+  axpy_f64(dst: Ptr, src: Ptr, alpha: number, n: number): void;
+  scale_f32(a: Ptr, alpha: number, n: number): void;
+  scale_f64(a: Ptr, alpha: number, n: number): void;
+  elementwise_f32(op: number, n: number, a: Ptr, b: Ptr, c: Ptr, w: Ptr, p0: number, p1: number,
+    out: Ptr, ga: Ptr, gb: Ptr, gc: Ptr, gscale: number): number;
+  elementwise_f64(op: number, n: number, a: Ptr, b: Ptr, c: Ptr, w: Ptr, p0: number, p1: number,
+    out: Ptr, ga: Ptr, gb: Ptr, gc: Ptr, gscale: number): number;
+  firstOutside_f32(p: Ptr, n: number, lo: number, hi: number): number;
+  firstOutside_f64(p: Ptr, n: number, lo: number, hi: number): number;
+  targets_i32(src: Ptr, dst: Ptr, n: number, C: number, ignore: number): number;
+  targets_i64(src: Ptr, dst: Ptr, n: number, C: number, ignore: number): number;
+  weightTotal_f32(t: Ptr, P: number, w: Ptr): number;
+  weightTotal_f64(t: Ptr, P: number, w: Ptr): number;
+  crossEntropyIndex_f32(N: number, C: number, K: number, x: Ptr, t: Ptr, w: Ptr, eps: number,
+    gscale: number, out: Ptr, grad: Ptr): number;
+  crossEntropyIndex_f64(N: number, C: number, K: number, x: Ptr, t: Ptr, w: Ptr, eps: number,
+    gscale: number, out: Ptr, grad: Ptr): number;
+  crossEntropyProb_f32(N: number, C: number, K: number, x: Ptr, y: Ptr, w: Ptr, eps: number,
+    gscale: number, out: Ptr, gx: Ptr, gy: Ptr): number;
+  crossEntropyProb_f64(N: number, C: number, K: number, x: Ptr, y: Ptr, w: Ptr, eps: number,
+    gscale: number, out: Ptr, gx: Ptr, gy: Ptr): number;
+  nll_f32(N: number, C: number, K: number, x: Ptr, t: Ptr, w: Ptr, gscale: number, out: Ptr, grad: Ptr): number;
+  nll_f64(N: number, C: number, K: number, x: Ptr, t: Ptr, w: Ptr, gscale: number, out: Ptr, grad: Ptr): number;
+}
+
+export type TypedArray = Float32Array | Float64Array | Int32Array | BigInt64Array;
+type TypedArrayCtor = Float32ArrayConstructor | Float64ArrayConstructor | Int32ArrayConstructor | BigInt64ArrayConstructor;
+
+const PAGE = 65536;
+const MAX_PAGES = 65536; // wasm32: 4 GiB
+const ALIGN = 16;
+
+/**
+ * Stack-like arena over the module memory. A loss call takes a `mark()`, allocates what it needs and
+ * `release()`s back to the mark when done, so nested calls (a user distance function calling nnloss)
+ * are safe and nothing leaks. Views are taken fresh from `memory.buffer` after every allocation,
+ * because growing the memory detaches the old buffer.
+ */
+export class Wasm {
+  readonly k: Kernels;
+  readonly simd: boolean;
+  private top: number;
+  private readonly base: number;
+
+  constructor(k: Kernels, simd: boolean) {
+    this.k = k;
+    this.simd = simd;
+    this.base = alignUp(k.heapBase());
+    this.top = this.base;
+  }
+
+  mark(): number { return this.top; }
+  release(mark: number): void { this.top = mark; }
+
+  /** Bytes of wasm memory currently reserved by the module (grows, never shrinks). */
+  get memoryBytes(): number { return this.k.memory.buffer.byteLength; }
+
+  alloc(bytes: number): Ptr {
+    const ptr = this.top;
+    const end = alignUp(ptr + Math.max(bytes, 0));
+    const have = this.k.memory.buffer.byteLength;
+    if (end > have) {
+      const pages = Math.ceil((end - have) / PAGE);
+      const total = have / PAGE + pages;
+      if (total > MAX_PAGES) throw outOfMemory(end - this.base);
+      try {
+        this.k.memory.grow(pages);
+      } catch {
+        throw outOfMemory(end - this.base);
+      }
+    }
+    this.top = end;
+    return ptr;
+  }
+
+  /** Allocate room for n elements of the given array type. */
+  allocFor(ctor: TypedArrayCtor, n: number): Ptr {
+    return this.alloc(n * ctor.BYTES_PER_ELEMENT);
+  }
+
+  /** Copy a typed array into fresh arena memory. */
+  copyIn(a: TypedArray): Ptr {
+    const ptr = this.alloc(a.byteLength);
+    this.view(a.constructor as TypedArrayCtor, ptr, a.length).set(a as never);
+    return ptr;
+  }
+
+  /** Copy n elements at ptr out into a new JS-owned typed array. */
+  copyOut<C extends TypedArrayCtor>(ctor: C, ptr: Ptr, n: number): InstanceType<C> {
+    return this.view(ctor, ptr, n).slice() as InstanceType<C>;
+  }
+
+  /** A view on wasm memory: valid only until the next allocation. */
+  view<C extends TypedArrayCtor>(ctor: C, ptr: Ptr, n: number): InstanceType<C> {
+    return new ctor(this.k.memory.buffer, ptr, n) as InstanceType<C>;
+  }
+
+  /** Copy an i32 list (shapes, strides) into the arena. */
+  ints(values: readonly number[]): Ptr {
+    const ptr = this.alloc(values.length * 4);
+    this.view(Int32Array, ptr, values.length).set(values);
+    return ptr;
+  }
+}
+
+function alignUp(n: number): number {
+  return Math.ceil(n / ALIGN) * ALIGN;
+}
+
+function outOfMemory(bytes: number): NNLossError {
+  return new NNLossError(
+    `out of memory: this call needs ${bytes} bytes of WebAssembly memory, more than the engine can ` +
+      `provide (wasm32 memory is limited to 4 GiB)`,
+  );
+}
+
+// ---------------------------------------------------------------- init
+
+export interface InitOptions {
+  /** `true` forces the SIMD build (throws if the engine lacks SIMD), `false` forces the scalar build,
+   *  `"auto"` (default) picks SIMD when the engine validates it. */
+  simd?: boolean | "auto";
+}
+
+let current: Wasm | null = null;
+let pending: Promise<void> | null = null;
+let pendingSimd: boolean | null = null;
+
+/** Does this engine support wasm SIMD? (Validates the SIMD build itself: exact, and < 1 ms.) */
+export function simdSupported(): boolean {
+  return WebAssembly.validate(simdBytes);
+}
+
+/**
+ * Load the wasm kernels. Idempotent: repeated calls return the same promise. Passing a different
+ * `simd` choice than the loaded one re-instantiates with that build (handy for tests).
+ */
+export function init(options: InitOptions = {}): Promise<void> {
+  const want = options.simd ?? "auto";
+  if (want !== "auto" && want !== true && want !== false) {
+    return Promise.reject(new NNLossError(`init: simd must be true, false or "auto", got ${String(want)}`));
+  }
+  const simd = want === "auto" ? simdSupported() : want;
+  if (simd && !simdSupported()) {
+    return Promise.reject(new NNLossError("init: this engine does not support WebAssembly SIMD; use init({ simd: false })"));
+  }
+  if (pending && pendingSimd === simd) return pending;
+  pendingSimd = simd;
+  pending = (async () => {
+    const module = await WebAssembly.compile(simd ? simdBytes : scalarBytes);
+    const instance = await WebAssembly.instantiate(module, {
+      env: {
+        abort(): never {
+          throw new NNLossError("internal error: a kernel aborted");
+        },
+      },
+    });
+    current = new Wasm(instance.exports as unknown as Kernels, simd);
+  })();
+  pending.catch(() => {
+    pending = null;
+    pendingSimd = null;
+  });
+  return pending;
+}
+
+/** The loaded runtime; throws a clear error if `init()` has not completed. */
+export function wasm(): Wasm {
+  if (current === null) throw new NNLossError("nnloss is not initialised: call `await init()` before computing a loss");
+  return current;
+}
+
+/** Which build is loaded: "simd", "scalar", or null before init. */
+export function backend(): "simd" | "scalar" | null {
+  return current === null ? null : current.simd ? "simd" : "scalar";
+}
+
+/**
+ * Run `body` with an arena scope: everything it allocates is released afterwards, even on error.
+ * A wasm trap (which would mean a kernel bug) surfaces as an NNLossError, never as a RuntimeError.
+ */
+export function withArena<R>(body: (w: Wasm) => R): R {
+  const w = wasm();
+  const mark = w.mark();
+  try {
+    return body(w);
+  } catch (e) {
+    if (e instanceof WebAssembly.RuntimeError) throw new NNLossError(`internal error in a wasm kernel: ${e.message}`);
+    throw e;
+  } finally {
+    w.release(mark);
+  }
+}

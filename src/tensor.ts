@@ -1,0 +1,232 @@
+// Tensor: a typed array with a shape, a dtype and (for floating tensors) autograd state.
+// Also the conversions from the argument forms the public API accepts, and shape utilities.
+
+import { NNLossError, check } from "./errors.js";
+import type { TypedArray } from "./runtime.js";
+
+export type FloatDType = "float32" | "float64";
+export type IntDType = "int32" | "int64";
+export type DType = FloatDType | IntDType;
+export type FloatArray = Float32Array | Float64Array;
+export type { TypedArray };
+
+/** What every loss argument accepts. */
+export type TensorLike = Tensor | { data: TypedArray | ArrayLike<number>; shape?: readonly number[] } | TypedArray | readonly number[];
+
+export interface TensorOptions {
+  requiresGrad?: boolean;
+  dtype?: DType;
+}
+
+/** Called by `backward` with the upstream gradient (null = scalar 1). Set by the loss that made the tensor. */
+export type GradFn = (gradOutput: Tensor | null, retainGraph: boolean) => void;
+
+export class Tensor {
+  data: TypedArray;
+  readonly shape: number[];
+  readonly dtype: DType;
+  requiresGrad: boolean;
+  grad: Tensor | null = null;
+  /** @internal */
+  _gradFn: GradFn | null = null;
+
+  constructor(data: TypedArray, shape: readonly number[], requiresGrad = false) {
+    this.data = data;
+    this.shape = [...shape];
+    this.dtype = dtypeOf(data);
+    check(!requiresGrad || isFloat(this.dtype), "Only Tensors of floating point and complex dtype can require gradients");
+    this.requiresGrad = requiresGrad;
+  }
+
+  get ndim(): number { return this.shape.length; }
+  get numel(): number { return this.data.length; }
+
+  /** The value of a one-element tensor as a JS number. */
+  item(): number {
+    check(this.data.length === 1, `a Tensor with ${this.data.length} elements cannot be converted to Scalar`);
+    return Number(this.data[0]);
+  }
+
+  /**
+   * Backpropagate from this loss into every argument created with `requiresGrad: true`, accumulating
+   * into their `.grad`. `gradOutput` is required for non-scalar results, as in PyTorch. Like PyTorch,
+   * the saved gradient is freed by the call unless `retainGraph` is set.
+   */
+  backward(gradOutput?: TensorLike | number, options: { retainGraph?: boolean } = {}): void {
+    if (this._gradFn === null) {
+      throw new NNLossError("element 0 of tensors does not require grad and does not have a grad_fn");
+    }
+    let g: Tensor | null = null;
+    if (gradOutput === undefined || gradOutput === null) {
+      check(this.numel === 1, "grad can be implicitly created only for scalar outputs");
+    } else {
+      g = typeof gradOutput === "number"
+        ? new Tensor(this.dtype === "float64" ? new Float64Array([gradOutput]) : new Float32Array([gradOutput]), [])
+        : toTensor(gradOutput, "gradOutput");
+      check(isFloat(g.dtype), "backward: gradOutput must be a floating point tensor");
+      check(g.numel === this.numel && (g.ndim === this.ndim || typeof gradOutput === "number"), () =>
+        `Mismatch in shape: grad_output[0] has a shape of ${sizeStr(g!.shape)} and output[0] has a shape of ${sizeStr(this.shape)}.`);
+    }
+    this._gradFn(g, options.retainGraph === true);
+  }
+
+  /** A tensor sharing this one's data with no autograd history. */
+  detach(): Tensor {
+    return new Tensor(this.data, this.shape, false);
+  }
+}
+
+/** Create a tensor. Typed arrays fix the dtype; plain number arrays are float32 unless `dtype` says else. */
+export function tensor(data: TypedArray | ArrayLike<number> | number, shape?: readonly number[], options: TensorOptions = {}): Tensor {
+  if (typeof data === "number") {
+    return tensor([data], shape ?? [], options);
+  }
+  let arr: TypedArray;
+  if (isTypedArray(data)) {
+    arr = options.dtype && options.dtype !== dtypeOf(data) ? convert(data, options.dtype) : data;
+  } else {
+    check(data != null && typeof (data as ArrayLike<number>).length === "number", "tensor(): data must be a typed array or an array of numbers");
+    arr = fromNumbers(data as ArrayLike<number>, options.dtype ?? "float32");
+  }
+  const shp = shape ?? [arr.length];
+  checkShape(shp, arr.length);
+  return new Tensor(arr, shp, options.requiresGrad ?? false);
+}
+
+/**
+ * Normalize any accepted argument form to a Tensor, without copying the data.
+ * `indexTarget`: a plain JS number array where class indices are expected becomes int64, as
+ * `torch.tensor([1, 0, 2])` would be.
+ */
+export function toTensor(arg: unknown, name: string, indexTarget = false): Tensor {
+  if (arg instanceof Tensor) return arg;
+  if (isTypedArray(arg)) return new Tensor(arg, [arg.length]);
+  if (Array.isArray(arg)) {
+    return new Tensor(fromNumbers(arg, indexTarget && arg.every(Number.isInteger) ? "int64" : "float32"), [arg.length]);
+  }
+  if (typeof arg === "object" && arg !== null && "data" in arg) {
+    const { data, shape } = arg as { data: unknown; shape?: readonly number[] };
+    const arr = isTypedArray(data)
+      ? data
+      : Array.isArray(data)
+        ? fromNumbers(data, indexTarget && data.every(Number.isInteger) ? "int64" : "float32")
+        : null;
+    check(arr !== null, `${name} must be a Tensor, a typed array or { data, shape }`);
+    const shp = shape ?? [arr.length];
+    checkShape(shp, arr.length);
+    return new Tensor(arr, shp);
+  }
+  throw new NNLossError(`${name} must be a Tensor, a typed array or { data, shape }, got ${arg === null ? "null" : typeof arg}`);
+}
+
+// ---------------------------------------------------------------- dtypes
+
+export function isFloat(d: DType): d is FloatDType {
+  return d === "float32" || d === "float64";
+}
+
+export function dtypeOf(a: TypedArray): DType {
+  if (a instanceof Float32Array) return "float32";
+  if (a instanceof Float64Array) return "float64";
+  if (a instanceof Int32Array) return "int32";
+  if (a instanceof BigInt64Array) return "int64";
+  throw new NNLossError("unsupported array type: use Float32Array, Float64Array, Int32Array or BigInt64Array");
+}
+
+export function isTypedArray(a: unknown): a is TypedArray {
+  return a instanceof Float32Array || a instanceof Float64Array || a instanceof Int32Array || a instanceof BigInt64Array;
+}
+
+/** PyTorch's name for a dtype in messages ("Float", "Double", "Int", "Long"). */
+export function torchTypeName(d: DType): string {
+  return { float32: "Float", float64: "Double", int32: "Int", int64: "Long" }[d];
+}
+
+export function arrayCtor(d: DType) {
+  return { float32: Float32Array, float64: Float64Array, int32: Int32Array, int64: BigInt64Array }[d];
+}
+
+/** Convert to another dtype (a copy). */
+export function convert(a: TypedArray, to: DType): TypedArray {
+  if (dtypeOf(a) === to) return a;
+  if (to === "int64") return BigInt64Array.from(a as ArrayLike<number | bigint>, (v) => BigInt(Math.trunc(Number(v))));
+  const out = new (arrayCtor(to) as Float32ArrayConstructor)(a.length);
+  for (let i = 0; i < a.length; i++) out[i] = Number(a[i]);
+  return out;
+}
+
+function fromNumbers(data: ArrayLike<number>, dtype: DType): TypedArray {
+  if (dtype === "int64") return BigInt64Array.from(data, (v) => BigInt(v));
+  return (arrayCtor(dtype) as Float32ArrayConstructor).from(data);
+}
+
+/** The dtype floating operands compute in: float64 if any is float64, else float32. */
+export function promoteFloat(...ts: Tensor[]): FloatDType {
+  return ts.some((t) => t.dtype === "float64") ? "float64" : "float32";
+}
+
+/** t's data as a float array of dtype `d` (no copy when it already is). */
+export function floatData(t: Tensor, d: FloatDType): FloatArray {
+  return convert(t.data, d) as FloatArray;
+}
+
+// ---------------------------------------------------------------- shapes
+
+export function numelOf(shape: readonly number[]): number {
+  let n = 1;
+  for (const s of shape) n *= s;
+  return n;
+}
+
+export function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((v, i) => v === b[i]);
+}
+
+/** PyTorch's `torch.Size([2, 3])` rendering. */
+export function sizeStr(shape: readonly number[]): string {
+  return `torch.Size([${shape.join(", ")}])`;
+}
+
+/** PyTorch's `[2, 3]` rendering of sizes in ATen messages. */
+export function listStr(shape: readonly number[]): string {
+  return `[${shape.join(", ")}]`;
+}
+
+function checkShape(shape: readonly number[], length: number): void {
+  check(Array.isArray(shape) && shape.every((s) => Number.isInteger(s) && s >= 0),
+    () => `shape must be a list of non-negative integers, got ${JSON.stringify(shape)}`);
+  check(shape.length <= 32, "tensors may have at most 32 dimensions");
+  check(numelOf(shape) === length, () => `shape '${listStr(shape)}' is invalid for input of size ${length}`);
+}
+
+/** Broadcast shapes as torch.broadcast_tensors does, with its error message. */
+export function broadcastShapes(...shapes: (readonly number[])[]): number[] {
+  let out: number[] = [];
+  for (const s of shapes) {
+    const a = out, b = s;
+    const nd = Math.max(a.length, b.length);
+    const next = new Array<number>(nd);
+    for (let i = nd - 1; i >= 0; i--) {
+      const off = nd - 1 - i;
+      const sa = a.length - 1 - off >= 0 ? a[a.length - 1 - off] : 1;
+      const sb = b.length - 1 - off >= 0 ? b[b.length - 1 - off] : 1;
+      check(sa === sb || sa === 1 || sb === 1,
+        () => `The size of tensor a (${sa}) must match the size of tensor b (${sb}) at non-singleton dimension ${i}`);
+      next[i] = sa === 1 ? sb : sa;
+    }
+    out = next;
+  }
+  return out;
+}
+
+/** Element strides of `shape` read as `target` (right-aligned; 0 along broadcast dims). */
+export function broadcastStrides(shape: readonly number[], target: readonly number[]): number[] {
+  const strides = new Array<number>(target.length).fill(0);
+  let s = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    const ti = target.length - shape.length + i;
+    strides[ti] = shape[i] === 1 && target[ti] !== 1 ? 0 : s;
+    s *= shape[i];
+  }
+  return strides;
+}
