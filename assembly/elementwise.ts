@@ -6,6 +6,7 @@
 //   loss(a, b, c, p0, p1): T          the unweighted loss term
 //   da / db / dc(a, b, c, p0, p1): T  its partial derivatives (only called when that gradient is wanted)
 // and, optionally, v128 versions (`lossV`, `daV`, `dbV`) used by the SIMD build.
+// p0, p1 are per-call scalar parameters (delta, beta, margin, eps, flags, ...).
 // Absent operands: `c` reads as 1 when its pointer is 0 (BCEWithLogits' pos_weight); `w` as 1.
 
 import { ld, st, shiftOf, lanesOf, hsum, logT, log1pT, softplusT, sigmoidT, signT, FLUSH_BLOCK } from "./math";
@@ -70,10 +71,11 @@ class BceLogits {
 }
 
 /**
- * The driver. Returns Σ w·ℓ in f64. Writes w·ℓ per element to `out` (if non-zero) and
+ * The driver, shared by every family with elementwise ops (each family file has its own op classes
+ * and its own exported dispatcher, like `elementwise_f32` below). Returns Σ w·ℓ in f64. Writes w·ℓ per element to `out` (if non-zero) and
  * gscale·w·∂ℓ/∂operand to ga/gb/gc (each if non-zero).
  */
-function run<T, OP>(n: i32, a: usize, b: usize, c: usize, w: usize, p0: f64, p1: f64,
+export function run<T, OP>(n: i32, a: usize, b: usize, c: usize, w: usize, p0: f64, p1: f64,
                     out: usize, ga: usize, gb: usize, gc: usize, gscale: f64): f64 {
   const op = changetype<OP>(0);
   if (ASC_FEATURE_SIMD && isDefined(op.lossV) && c == 0 && w == 0) {

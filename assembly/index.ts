@@ -4,6 +4,9 @@
 export * from "./tensorops";
 export * from "./elementwise";
 export * from "./classification";
+export * from "./margin";
+export * from "./embedding";
+export * from "./ctc";
 
 /** First free byte after static data: the TS arena starts here. */
 export function heapBase(): usize { return __heap_base; }

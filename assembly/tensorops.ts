@@ -135,13 +135,3 @@ export function axpy_f32(dst: usize, src: usize, alpha: f64, n: i32): void { axp
 export function axpy_f64(dst: usize, src: usize, alpha: f64, n: i32): void { axpy<f64>(dst, src, alpha, n); }
 export function scale_f32(a: usize, alpha: f64, n: i32): void { scale<f32>(a, alpha, n); }
 export function scale_f64(a: usize, alpha: f64, n: i32): void { scale<f64>(a, alpha, n); }
-
-/** f32 → f64 widening copy (mixed-dtype promotion). */
-export function widen(src: usize, dst: usize, n: i32): void {
-  for (let i = 0; i < n; i++) st<f64>(dst, i, <f64>ld<f32>(src, i));
-}
-
-/** f64 → f32 narrowing copy (gradients of f32 leaves computed in f64). */
-export function narrow(src: usize, dst: usize, n: i32): void {
-  for (let i = 0; i < n; i++) st<f32>(dst, i, <f32>ld<f64>(src, i));
-}

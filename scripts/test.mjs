@@ -10,7 +10,7 @@ let passed = 0, failed = 0, broken = false;
 for (const r of runs) {
   console.log(`\n=== ${r.name} ===`);
   const p = spawnSync(process.execPath, ["node_modules/uvu/bin.js", "test", "\\.test\\.mjs$"], {
-    env: { ...process.env, FORCE_COLOR: "0", ...r.env },
+    env: { ...process.env, NO_COLOR: "1", ...r.env },
     encoding: "utf8",
     maxBuffer: 256 * 1024 * 1024,
   });

@@ -1,5 +1,5 @@
 // nnloss: every torch.nn loss for JavaScript, computed by WebAssembly SIMD kernels.
-export { init, backend, simdSupported } from "./runtime.js";
+export { init, backend, simdSupported, memoryStats } from "./runtime.js";
 export type { InitOptions } from "./runtime.js";
 export { NNLossError } from "./errors.js";
 export { Tensor, tensor } from "./tensor.js";
@@ -11,4 +11,5 @@ export type { RegressionOptions, BCEOptions, BCEWithLogitsOptions } from "./loss
 export { crossEntropy, nllLoss } from "./losses/classification.js";
 export type { CrossEntropyOptions, NLLOptions } from "./losses/classification.js";
 
-export { Loss, L1Loss, MSELoss, NLLLoss, CrossEntropyLoss, BCELoss, BCEWithLogitsLoss } from "./modules.js";
+export { Loss, WeightedLoss } from "./modules/base.js";
+export { L1Loss, MSELoss, NLLLoss, CrossEntropyLoss, BCELoss, BCEWithLogitsLoss } from "./modules/core.js";

@@ -5,44 +5,9 @@
 import simdBytes from "../build/nnloss.simd.wasm";
 import scalarBytes from "../build/nnloss.scalar.wasm";
 import { NNLossError } from "./errors.js";
+import type { Kernels } from "./kernels.js";
 
 type Ptr = number;
-
-/** The kernel ABI (assembly/index.ts): pointers into `memory` and sizes, nothing else. */
-export interface Kernels {
-  memory: WebAssembly.Memory;
-  heapBase(): Ptr;
-  expand_f32(src: Ptr, dst: Ptr, rank: number, shape: Ptr, strides: Ptr): void;
-  expand_f64(src: Ptr, dst: Ptr, rank: number, shape: Ptr, strides: Ptr): void;
-  sumTo_f32(src: Ptr, dst: Ptr, dstLen: number, rank: number, shape: Ptr, strides: Ptr): void;
-  sumTo_f64(src: Ptr, dst: Ptr, dstLen: number, rank: number, shape: Ptr, strides: Ptr): void;
-  mul_f32(a: Ptr, b: Ptr, n: number): void;
-  mul_f64(a: Ptr, b: Ptr, n: number): void;
-  axpy_f32(dst: Ptr, src: Ptr, alpha: number, n: number): void;
-  axpy_f64(dst: Ptr, src: Ptr, alpha: number, n: number): void;
-  scale_f32(a: Ptr, alpha: number, n: number): void;
-  scale_f64(a: Ptr, alpha: number, n: number): void;
-  elementwise_f32(op: number, n: number, a: Ptr, b: Ptr, c: Ptr, w: Ptr, p0: number, p1: number,
-    out: Ptr, ga: Ptr, gb: Ptr, gc: Ptr, gscale: number): number;
-  elementwise_f64(op: number, n: number, a: Ptr, b: Ptr, c: Ptr, w: Ptr, p0: number, p1: number,
-    out: Ptr, ga: Ptr, gb: Ptr, gc: Ptr, gscale: number): number;
-  firstOutside_f32(p: Ptr, n: number, lo: number, hi: number): number;
-  firstOutside_f64(p: Ptr, n: number, lo: number, hi: number): number;
-  targets_i32(src: Ptr, dst: Ptr, n: number, C: number, ignore: number): number;
-  targets_i64(src: Ptr, dst: Ptr, n: number, C: number, ignore: number): number;
-  weightTotal_f32(t: Ptr, P: number, w: Ptr): number;
-  weightTotal_f64(t: Ptr, P: number, w: Ptr): number;
-  crossEntropyIndex_f32(N: number, C: number, K: number, x: Ptr, t: Ptr, w: Ptr, eps: number,
-    gscale: number, out: Ptr, grad: Ptr): number;
-  crossEntropyIndex_f64(N: number, C: number, K: number, x: Ptr, t: Ptr, w: Ptr, eps: number,
-    gscale: number, out: Ptr, grad: Ptr): number;
-  crossEntropyProb_f32(N: number, C: number, K: number, x: Ptr, y: Ptr, w: Ptr, eps: number,
-    gscale: number, out: Ptr, gx: Ptr, gy: Ptr): number;
-  crossEntropyProb_f64(N: number, C: number, K: number, x: Ptr, y: Ptr, w: Ptr, eps: number,
-    gscale: number, out: Ptr, gx: Ptr, gy: Ptr): number;
-  nll_f32(N: number, C: number, K: number, x: Ptr, t: Ptr, w: Ptr, gscale: number, out: Ptr, grad: Ptr): number;
-  nll_f64(N: number, C: number, K: number, x: Ptr, t: Ptr, w: Ptr, gscale: number, out: Ptr, grad: Ptr): number;
-}
 
 export type TypedArray = Float32Array | Float64Array | Int32Array | BigInt64Array;
 type TypedArrayCtor = Float32ArrayConstructor | Float64ArrayConstructor | Int32ArrayConstructor | BigInt64ArrayConstructor;
@@ -72,6 +37,9 @@ export class Wasm {
 
   mark(): number { return this.top; }
   release(mark: number): void { this.top = mark; }
+
+  /** Bytes allocated in the arena right now. */
+  get arenaBytes(): number { return this.top - this.base; }
 
   /** Bytes of wasm memory currently reserved by the module (grows, never shrinks). */
   get memoryBytes(): number { return this.k.memory.buffer.byteLength; }
@@ -194,6 +162,13 @@ export function wasm(): Wasm {
 /** Which build is loaded: "simd", "scalar", or null before init. */
 export function backend(): "simd" | "scalar" | null {
   return current === null ? null : current.simd ? "simd" : "scalar";
+}
+
+/** WebAssembly memory in use: `wasmBytes` reserved by the module (grows, never shrinks) and
+ *  `arenaBytes` currently allocated (0 between calls). For leak checks and monitoring. */
+export function memoryStats(): { wasmBytes: number; arenaBytes: number } {
+  const w = wasm();
+  return { wasmBytes: w.memoryBytes, arenaBytes: w.arenaBytes };
 }
 
 /**

@@ -19,7 +19,9 @@ import {
 export const enum Op { MSE = 0, L1 = 1, BCE = 2, BCE_LOGITS = 3 }
 
 export interface ElementwiseSpec {
-  op: Op;
+  /** The family's dispatcher (assembly/elementwise.ts `elementwise_*` by default) and its op id. */
+  kernel?: "elementwise";
+  op: number;
   /** Operands a, b and the optional c, each with whether PyTorch differentiates it. */
   operands: { t: Tensor | null; grad: boolean }[];
   weight?: Tensor | null;
@@ -42,7 +44,7 @@ export function runElementwise(s: ElementwiseSpec): Tensor {
     const wantGrad = s.operands.map((o) => o.t !== null && o.grad && o.t.requiresGrad);
     const g = [0, 1, 2].map((i) => outBuffer(w, d, n, wantGrad[i] ?? false));
     const gscale = s.reduction === "mean" ? 1 / n : 1;
-    const total = w.k[`elementwise_${suffix(d)}`](s.op, n, ptrs[0], ptrs[1], ptrs[2], wptr, s.p0 ?? 0, s.p1 ?? 0,
+    const total = w.k[`${s.kernel ?? "elementwise"}_${suffix(d)}`](s.op, n, ptrs[0], ptrs[1], ptrs[2], wptr, s.p0 ?? 0, s.p1 ?? 0,
       out, g[0], g[1], g[2], gscale);
     const result = s.reduction === "none"
       ? new Tensor(readOut(w, d, out, n), s.shape)
@@ -106,9 +108,8 @@ export function binaryCrossEntropy(input: TensorLike, target: TensorLike, option
     `Using a target size (${sizeStr(y.shape)}) that is different to the input size (${sizeStr(x.shape)}) is deprecated. Please ensure they have the same size.`);
   const reduction = resolveReduction(options) as Reduction;
   if (weight) checkNotEnlarging(weight, y, false);
-  for (const t of [y, weight]) {
-    if (t) check(t.dtype === x.dtype, () => `Found dtype ${torchTypeName(t.dtype)} but expected ${torchTypeName(x.dtype)}`);
-  }
+  // PyTorch requires the target's dtype to match; a weight of the other float dtype is accepted.
+  check(y.dtype === x.dtype, () => `Found dtype ${torchTypeName(y.dtype)} but expected ${torchTypeName(x.dtype)}`);
   check(isFloat(x.dtype), () => `"binary_cross_entropy" not implemented for '${torchTypeName(x.dtype)}'`);
   const dtype = x.dtype as FloatDType;
   checkRange(x, dtype, "input");
