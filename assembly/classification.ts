@@ -6,7 +6,7 @@
 // Gradients are computed in the same pass as the forward (softmax exps are parked in the gradient
 // buffer), already multiplied by the reduction's scale `gscale` (1/W for the weighted mean).
 
-import { ld, st, shiftOf, expT, expF32x4, hsumF32x4, hmaxF32x4, FLUSH_BLOCK } from "./math";
+import { ld, st, shiftOf, lanesOf, expT, expF32x4, hsumF32x4, hmaxF32x4, FLUSH_BLOCK } from "./math";
 
 // ---------------------------------------------------------------- targets
 
@@ -114,6 +114,28 @@ function lseF32Simd(x: usize, C: i32, park: usize): void {
   else lseStrided<T>(x, C, s, park);
 }
 
+/**
+ * Turn a row of parked exps e_c (stride s) into the softmax-gradient part e_c·k1 − ue·w_c
+ * (w_c = 1 without a weight): k1 = Σu / Σe and ue = the uniform smoothing share of u, both ×gscale.
+ */
+function scaleParkedRow<T>(g: usize, C: i32, s: i32, k1: T, ue: T, w: usize): void {
+  let c = 0;
+  if (ASC_FEATURE_SIMD && s == 1) {
+    const L = lanesOf<T>();
+    const vk = v128.splat<T>(k1), vu = v128.splat<T>(ue);
+    for (; c + L <= C; c += L) {
+      const p = g + (<usize>c << shiftOf<T>());
+      const vw = w ? v128.load(w + (<usize>c << shiftOf<T>())) : v128.splat<T>(<T>1);
+      v128.store(p, v128.sub<T>(v128.mul<T>(v128.load(p), vk), v128.mul<T>(vu, vw)));
+    }
+  }
+  for (; c < C; c++) {
+    const p = g + (<usize>(c * s) << shiftOf<T>());
+    const wc: T = w ? ld<T>(w, c) : <T>1;
+    store<T>(p, load<T>(p) * k1 - ue * wc);
+  }
+}
+
 // ---------------------------------------------------------------- cross-entropy, class-index targets
 
 /**
@@ -155,13 +177,7 @@ function crossEntropyIndex<T>(N: i32, C: i32, K: i32, x: usize, t: usize, w: usi
       if (grow) {
         // grad_c = e_c·(Σu / Σe) − u_c, written over the parked exps
         const su: f64 = gscale * (keep * wt + epsC * sw);
-        const k1 = <T>(su / rowSum);
-        const ue = <T>(gscale * epsC);
-        for (let c = 0; c < C; c++) {
-          const p = grow + (<usize>(c * K) << shiftOf<T>());
-          const wc: T = w ? ld<T>(w, c) : <T>1;
-          store<T>(p, load<T>(p) * k1 - ue * wc);
-        }
+        scaleParkedRow<T>(grow, C, K, <T>(su / rowSum), <T>(gscale * epsC), w);
         const pt = grow + (<usize>(tc * K) << shiftOf<T>());
         store<T>(pt, load<T>(pt) - <T>(gscale * keep * wt));
       }
@@ -211,12 +227,12 @@ function crossEntropyProb<T>(N: i32, C: i32, K: i32, x: usize, y: usize, w: usiz
       total += l;
       if (out) st<T>(out, n * K + k, <T>l);
       if (gxr) {
-        const k1 = <T>(gscale * su / rowSum);
+        scaleParkedRow<T>(gxr, C, K, <T>(gscale * su / rowSum), <T>(gscale * epsC), w);
+        // minus the target part of u: gscale·w_c·y_c·(1−ε)
         for (let c = 0; c < C; c++) {
           const off = <usize>(c * K);
           const wc: f64 = w ? <f64>ld<T>(w, c) : 1;
-          const u = <T>(gscale * wc * (<f64>ld<T>(trow, off) * keep + epsC));
-          st<T>(gxr, off, ld<T>(gxr, off) * k1 - u);
+          st<T>(gxr, off, ld<T>(gxr, off) - <T>(gscale * wc * keep * <f64>ld<T>(trow, off)));
         }
       }
     }

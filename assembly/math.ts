@@ -65,9 +65,10 @@
 // @ts-ignore: decorator
 @inline export function expF32x4(x: v128): v128 {
   x = f32x4.pmin(f32x4.pmax(x, f32x4.splat(-87.33654)), f32x4.splat(88.3762626647949));
-  // n = round(x / ln2) via the 1.5·2^23 magic number
+  // n = round(x / ln2) via the 1.5·2^23 magic number: after the add, the integer n sits in the low
+  // mantissa bits of fx, so 2^n is built from fx's bits below (no float→int conversion needed).
   const magic = f32x4.splat(12582912.0);
-  let fx = f32x4.add(f32x4.mul(x, f32x4.splat(1.44269504088896341)), magic);
+  const fx = f32x4.add(f32x4.mul(x, f32x4.splat(1.44269504088896341)), magic);
   const n = f32x4.sub(fx, magic);
   // r = x - n·ln2 with ln2 split in two for exactness
   let r = f32x4.sub(x, f32x4.mul(n, f32x4.splat(0.693359375)));
@@ -80,8 +81,8 @@
   y = f32x4.add(f32x4.mul(y, r), f32x4.splat(5.0000001201e-1));
   const r2 = f32x4.mul(r, r);
   y = f32x4.add(f32x4.add(f32x4.mul(y, r2), r), f32x4.splat(1.0));
-  // 2^n from the integer n shifted into the exponent field
-  const pow2n = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(n), i32x4.splat(127)), 23);
+  // 2^n: (bits(fx) − bits(magic)) = n as an integer; shift n + 127 into the exponent field
+  const pow2n = i32x4.shl(i32x4.add(i32x4.sub(fx, magic), i32x4.splat(127)), 23);
   return f32x4.mul(y, pow2n);
 }
 
