@@ -48,7 +48,8 @@ export function relError(a, b) {
   let err = 0, scale = 0;
   for (let i = 0; i < b.length; i++) {
     const d = Math.abs(a[i] - b[i]);
-    if (!(d <= err)) err = d; // NaN wins
+    if (d !== d) return NaN;
+    if (d > err) err = d;
     scale = Math.max(scale, Math.abs(b[i]));
   }
   return err / Math.max(scale, Number.MIN_VALUE);
