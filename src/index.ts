@@ -1,5 +1,6 @@
 // nnloss: every torch.nn loss for JavaScript, computed by WebAssembly SIMD kernels.
-export { init, backend, simdSupported, memoryStats } from "./runtime.js";
+export { init, simdSupported } from "./wasm-inline.js";
+export { backend, memoryStats } from "./runtime.js";
 export type { InitOptions } from "./runtime.js";
 export { NNLossError } from "./errors.js";
 export { Tensor, tensor } from "./tensor.js";

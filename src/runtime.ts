@@ -1,9 +1,7 @@
-// The wasm runtime: compiles one of the two builds (SIMD or scalar) once, owns the module's memory
-// as a stack-like arena, and copies typed arrays in and out. Nothing else in src/ touches
-// WebAssembly directly.
+// The wasm runtime: instantiates one of the two builds (SIMD or scalar) from a WasmSource, owns the
+// module's memory as a stack-like arena, and copies typed arrays in and out. Where the wasm bytes come
+// from (inlined in the bundle, or raw .wasm files) is the entry point's business: see wasm-inline.ts.
 
-import simdBytes from "../build/nnloss.simd.wasm";
-import scalarBytes from "../build/nnloss.scalar.wasm";
 import { NNLossError } from "./errors.js";
 import type { Kernels } from "./kernels.js";
 
@@ -111,33 +109,35 @@ export interface InitOptions {
   simd?: boolean | "auto";
 }
 
+/** Where the two wasm builds come from. */
+export interface WasmSource {
+  /** Does this engine support the SIMD build? */
+  simdSupported(): boolean;
+  /** The compiled module of one build. */
+  module(simd: boolean): Promise<WebAssembly.Module>;
+}
+
 let current: Wasm | null = null;
 let pending: Promise<void> | null = null;
 let pendingSimd: boolean | null = null;
 
-/** Does this engine support wasm SIMD? (Validates the SIMD build itself: exact, and < 1 ms.) */
-export function simdSupported(): boolean {
-  return WebAssembly.validate(simdBytes);
-}
-
 /**
- * Load the wasm kernels. Idempotent: repeated calls return the same promise. Passing a different
- * `simd` choice than the loaded one re-instantiates with that build (handy for tests).
+ * Load the wasm kernels from `source`. Idempotent: repeated calls return the same promise. Passing a
+ * different `simd` choice than the loaded one re-instantiates with that build (handy for tests).
  */
-export function init(options: InitOptions = {}): Promise<void> {
+export function initWith(source: WasmSource, options: InitOptions = {}): Promise<void> {
   const want = options.simd ?? "auto";
   if (want !== "auto" && want !== true && want !== false) {
     return Promise.reject(new NNLossError(`init: simd must be true, false or "auto", got ${String(want)}`));
   }
-  const simd = want === "auto" ? simdSupported() : want;
-  if (simd && !simdSupported()) {
+  const simd = want === "auto" ? source.simdSupported() : want;
+  if (simd && !source.simdSupported()) {
     return Promise.reject(new NNLossError("init: this engine does not support WebAssembly SIMD; use init({ simd: false })"));
   }
   if (pending && pendingSimd === simd) return pending;
   pendingSimd = simd;
   pending = (async () => {
-    const module = await WebAssembly.compile(simd ? simdBytes : scalarBytes);
-    const instance = await WebAssembly.instantiate(module, {
+    const instance = await WebAssembly.instantiate(await source.module(simd), {
       env: {
         abort(): never {
           throw new NNLossError("internal error: a kernel aborted");
