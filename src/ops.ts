@@ -17,9 +17,21 @@ export function floatCtor(d: FloatDType): Float32ArrayConstructor | Float64Array
   return d === "float64" ? Float64Array : Float32Array;
 }
 
-/** Copy `t` (converted to dtype `d`) into the arena, expanded to `shape` if it broadcasts. */
+/** `t` as dtype `d` at the broadcast `shape` in wasm memory: a resident tensor that already fits is
+ *  used in place (zero-copy); anything else is copied (converted, expanded) into scratch memory. */
 export function operandIn(w: Wasm, t: Tensor, d: FloatDType, shape: readonly number[]): Ptr {
+  if (t._storage && t.dtype === d && sameShape(t.shape, shape)) return residentPtr(w, t);
   return arrayIn(w, floatData(t, d), t.shape, shape);
+}
+
+/** `t`'s data, as is, in wasm memory (in place when resident). */
+export function tensorIn(w: Wasm, t: Tensor): Ptr {
+  return t._storage ? residentPtr(w, t) : w.copyIn(t.data);
+}
+
+function residentPtr(w: Wasm, t: Tensor): Ptr {
+  t.data; // validates: not disposed, same wasm instance
+  return t._storage!.ptr;
 }
 
 /** Copy a float array of shape `from` into the arena at the broadcast shape `to`. */

@@ -3,61 +3,69 @@
 // from (inlined in the bundle, or raw .wasm files) is the entry point's business: see wasm-inline.ts.
 
 import { NNLossError } from "./errors.js";
+import { Heap } from "./heap.js";
 import type { Kernels } from "./kernels.js";
 
 type Ptr = number;
 
 export type TypedArray = Float32Array | Float64Array | Int32Array | BigInt64Array;
-type TypedArrayCtor = Float32ArrayConstructor | Float64ArrayConstructor | Int32ArrayConstructor | BigInt64ArrayConstructor;
-
-const PAGE = 65536;
-const MAX_PAGES = 65536; // wasm32: 4 GiB
-const ALIGN = 16;
+export type TypedArrayCtor = Float32ArrayConstructor | Float64ArrayConstructor | Int32ArrayConstructor | BigInt64ArrayConstructor;
 
 /**
- * Stack-like arena over the module memory. A loss call takes a `mark()`, allocates what it needs and
- * `release()`s back to the mark when done, so nested calls (a user distance function calling nnloss)
- * are safe and nothing leaks. Views are taken fresh from `memory.buffer` after every allocation,
- * because growing the memory detaches the old buffer.
+ * The loaded module and its memory. Loss calls allocate *scratch* blocks inside a `mark()`/`release()`
+ * scope (see `withArena`), so nested calls (a user distance function calling nnloss) are safe and
+ * nothing leaks; resident tensors (`empty`, `zeros`) allocate blocks that live until `dispose()`.
+ * Views are taken fresh from `memory.buffer` after allocating, because growing the memory detaches
+ * the old buffer.
  */
 export class Wasm {
   readonly k: Kernels;
   readonly simd: boolean;
-  private top: number;
-  private readonly base: number;
+  readonly heap: Heap;
+  /** Live scratch blocks as flat [ptr, bytes] pairs, innermost scope last. */
+  private scratch: number[] = [];
+  private scratchBytes = 0;
 
   constructor(k: Kernels, simd: boolean) {
     this.k = k;
     this.simd = simd;
-    this.base = alignUp(k.heapBase());
-    this.top = this.base;
+    this.heap = new Heap(k.memory, k.heapBase());
   }
 
-  mark(): number { return this.top; }
-  release(mark: number): void { this.top = mark; }
+  mark(): number { return this.scratch.length; }
 
-  /** Bytes allocated in the arena right now. */
-  get arenaBytes(): number { return this.top - this.base; }
+  release(mark: number): void {
+    while (this.scratch.length > mark) {
+      const bytes = this.scratch.pop()!, ptr = this.scratch.pop()!;
+      this.heap.free(ptr, bytes);
+      this.scratchBytes -= bytes;
+    }
+  }
+
+  /** Bytes of scratch memory allocated right now (0 between calls). */
+  get arenaBytes(): number { return this.scratchBytes; }
 
   /** Bytes of wasm memory currently reserved by the module (grows, never shrinks). */
   get memoryBytes(): number { return this.k.memory.buffer.byteLength; }
 
+  /** A scratch block, freed when the enclosing scope is released. */
   alloc(bytes: number): Ptr {
-    const ptr = this.top;
-    const end = alignUp(ptr + Math.max(bytes, 0));
-    const have = this.k.memory.buffer.byteLength;
-    if (end > have) {
-      const pages = Math.ceil((end - have) / PAGE);
-      const total = have / PAGE + pages;
-      if (total > MAX_PAGES) throw outOfMemory(end - this.base);
-      try {
-        this.k.memory.grow(pages);
-      } catch {
-        throw outOfMemory(end - this.base);
+    const ptr = this.heap.alloc(bytes);
+    this.scratch.push(ptr, bytes);
+    this.scratchBytes += bytes;
+    return ptr;
+  }
+
+  /** Take a scratch block out of its scope: it now lives until `heap.free` (resident storage). */
+  keep(ptr: Ptr): void {
+    for (let i = this.scratch.length - 2; i >= 0; i -= 2) {
+      if (this.scratch[i] === ptr) {
+        this.scratchBytes -= this.scratch[i + 1];
+        this.scratch.splice(i, 2);
+        return;
       }
     }
-    this.top = end;
-    return ptr;
+    throw new NNLossError("internal error: keep() of a block that is not scratch");
   }
 
   /** Allocate room for n elements of the given array type. */
@@ -65,10 +73,14 @@ export class Wasm {
     return this.alloc(n * ctor.BYTES_PER_ELEMENT);
   }
 
-  /** Copy a typed array into fresh arena memory. */
+  /** Copy a typed array into fresh scratch memory. `a` may itself be a view on wasm memory (a resident
+   *  tensor's data): it is re-taken after the allocation, which may have grown and detached it. */
   copyIn(a: TypedArray): Ptr {
+    const ctor = a.constructor as TypedArrayCtor;
+    const inWasm = a.buffer === this.k.memory.buffer;
+    const offset = a.byteOffset, n = a.length;
     const ptr = this.alloc(a.byteLength);
-    this.view(a.constructor as TypedArrayCtor, ptr, a.length).set(a as never);
+    this.view(ctor, ptr, n).set((inWasm ? this.view(ctor, offset, n) : a) as never);
     return ptr;
   }
 
@@ -82,23 +94,12 @@ export class Wasm {
     return new ctor(this.k.memory.buffer, ptr, n) as InstanceType<C>;
   }
 
-  /** Copy an i32 list (shapes, strides) into the arena. */
+  /** Copy an i32 list (shapes, strides) into scratch memory. */
   ints(values: readonly number[]): Ptr {
     const ptr = this.alloc(values.length * 4);
     this.view(Int32Array, ptr, values.length).set(values);
     return ptr;
   }
-}
-
-function alignUp(n: number): number {
-  return Math.ceil(n / ALIGN) * ALIGN;
-}
-
-function outOfMemory(bytes: number): NNLossError {
-  return new NNLossError(
-    `out of memory: this call needs ${bytes} bytes of WebAssembly memory, more than the engine can ` +
-      `provide (wasm32 memory is limited to 4 GiB)`,
-  );
 }
 
 // ---------------------------------------------------------------- init
@@ -164,11 +165,12 @@ export function backend(): "simd" | "scalar" | null {
   return current === null ? null : current.simd ? "simd" : "scalar";
 }
 
-/** WebAssembly memory in use: `wasmBytes` reserved by the module (grows, never shrinks) and
- *  `arenaBytes` currently allocated (0 between calls). For leak checks and monitoring. */
-export function memoryStats(): { wasmBytes: number; arenaBytes: number } {
+/** WebAssembly memory in use: `wasmBytes` reserved by the module (grows, never shrinks),
+ *  `arenaBytes` of per-call scratch (0 between calls) and `residentBytes` held by resident tensors
+ *  (`empty`, `zeros` and their gradients) until they are disposed. For leak checks and monitoring. */
+export function memoryStats(): { wasmBytes: number; arenaBytes: number; residentBytes: number } {
   const w = wasm();
-  return { wasmBytes: w.memoryBytes, arenaBytes: w.arenaBytes };
+  return { wasmBytes: w.memoryBytes, arenaBytes: w.arenaBytes, residentBytes: w.heap.inUse - w.arenaBytes };
 }
 
 /**

@@ -21,25 +21,70 @@ export interface TensorOptions {
 /** Called by `backward` with the upstream gradient (null = scalar 1). Set by the loss that made the tensor. */
 export type GradFn = (gradOutput: Tensor | null, retainGraph: boolean) => void;
 
+/** Where a resident tensor's elements live in wasm memory (see resident.ts). */
+export interface ResidentStorage {
+  readonly ptr: number;
+  readonly length: number;
+  /** A view on the elements, re-taken when wasm memory has grown; throws once disposed. */
+  view(): TypedArray;
+  free(): void;
+}
+
 export class Tensor {
-  data: TypedArray;
+  private _data: TypedArray | null;
   readonly shape: number[];
   readonly dtype: DType;
   requiresGrad: boolean;
   grad: Tensor | null = null;
   /** @internal */
   _gradFn: GradFn | null = null;
+  /** @internal Set for tensors whose data lives in wasm memory (`empty`, `zeros`). */
+  _storage: ResidentStorage | null = null;
+  private _disposed = false;
 
-  constructor(data: TypedArray, shape: readonly number[], requiresGrad = false) {
-    this.data = data;
+  constructor(data: TypedArray, shape: readonly number[], requiresGrad = false, storage: ResidentStorage | null = null) {
+    this._data = storage ? null : data;
+    this._storage = storage;
     this.shape = [...shape];
     this.dtype = dtypeOf(data);
     check(!requiresGrad || isFloat(this.dtype), "Only Tensors of floating point and complex dtype can require gradients");
     this.requiresGrad = requiresGrad;
   }
 
+  /** The elements, row-major. For a resident tensor this is a view on wasm memory: use it right away
+   *  rather than keeping it across nnloss calls (a call may grow the memory and detach old views). */
+  get data(): TypedArray {
+    if (this._disposed) throw new NNLossError("this tensor has been disposed");
+    return this._storage ? this._storage.view() : this._data!;
+  }
+
+  set data(value: TypedArray) {
+    check(!this._disposed, "this tensor has been disposed");
+    check(isTypedArray(value) && dtypeOf(value) === this.dtype && value.length === numelOf(this.shape),
+      "data must be a typed array of the same dtype and length");
+    if (this._storage) this._storage.view().set(value as never);
+    else this._data = value;
+  }
+
+  /** True when the data lives in wasm memory, so losses read it with no copy. */
+  get resident(): boolean { return this._storage !== null; }
+
+  /** Release the tensor's storage (wasm memory for a resident tensor); any later use is an error.
+   *  Its `.grad`, if any, is a tensor of its own: dispose it separately (or keep it). */
+  dispose(): void {
+    if (this._disposed) return;
+    this._disposed = true;
+    this._storage?.free();
+    this._data = null;
+  }
+
+  /** `using t = nnloss.empty(...)` support. */
+  [(Symbol as { dispose?: symbol }).dispose ?? Symbol.for("Symbol.dispose")](): void {
+    this.dispose();
+  }
+
   get ndim(): number { return this.shape.length; }
-  get numel(): number { return this.data.length; }
+  get numel(): number { return numelOf(this.shape); }
 
   /** The value of a one-element tensor as a JS number. */
   item(): number {
@@ -70,9 +115,9 @@ export class Tensor {
     this._gradFn(g, options.retainGraph === true);
   }
 
-  /** A tensor sharing this one's data with no autograd history. */
+  /** A tensor sharing this one's data (and storage) with no autograd history. */
   detach(): Tensor {
-    return new Tensor(this.data, this.shape, false);
+    return new Tensor(this.data, this.shape, false, this._storage);
   }
 }
 

@@ -2,9 +2,9 @@
 // targets, and NLL. Shapes are (C), (N, C) or (N, C, d1..dK); the kernels see [N, C, K] with K the
 // product of the spatial dims, and targets already range-checked and mapped to i32 (−1 = ignored).
 
-import { attachGrad, gradSlot } from "../autograd.js";
+import { attachGrad, gradSlotAt } from "../autograd.js";
 import { check } from "../errors.js";
-import { operandIn, outBuffer, readOut, scalarResult, suffix } from "../ops.js";
+import { operandIn, outBuffer, readOut, scalarResult, suffix, tensorIn } from "../ops.js";
 import {
   checkOptionKeys, numberOption, REDUCTION_KEYS, Reduction, ReductionOptions, resolveReduction, tensorOption,
 } from "../options.js";
@@ -75,7 +75,7 @@ function checkIndexTarget(t: Tensor): void {
 
 /** Copy the targets into wasm as i32 (−1 = ignored), with PyTorch's out-of-bounds error. */
 function targetsIn(w: Wasm, t: Tensor, C: number, ignoreIndex: number): number {
-  const src = w.copyIn(t.data);
+  const src = tensorIn(w, t);
   const dst = w.allocFor(Int32Array, t.numel);
   const bad = t.dtype === "int64"
     ? w.k.targets_i64(src, dst, t.numel, C, ignoreIndex)
@@ -117,7 +117,7 @@ function runIndexLoss(c: IndexLossCall): Tensor {
     const result = reduction === "none"
       ? new Tensor(readOut(w, d, out, P), L.outShape)
       : scalarResult(reduction === "mean" ? total / W : total, d);
-    return attachGrad(result, gradSlot(x, grad ? readOut(w, d, grad, x.numel) : null, x.shape, L.gShape));
+    return attachGrad(result, gradSlotAt(w, x, grad, d, x.shape, L.gShape));
   });
 }
 
@@ -192,8 +192,8 @@ function crossEntropyProb(x: Tensor, y: Tensor, weight: Tensor | null, eps: numb
       ? new Tensor(readOut(w, d, out, P), L.outShape)
       : scalarResult(reduction === "mean" ? total / P : total, d);
     return attachGrad(result, [
-      ...gradSlot(x, gx ? readOut(w, d, gx, x.numel) : null, x.shape, L.gShape),
-      ...gradSlot(y, gy ? readOut(w, d, gy, y.numel) : null, y.shape, L.gShape),
+      ...gradSlotAt(w, x, gx, d, x.shape, L.gShape),
+      ...gradSlotAt(w, y, gy, d, y.shape, L.gShape),
     ]);
   });
 }
