@@ -145,42 +145,123 @@ function scaleParkedRow<T>(g: usize, C: i32, s: i32, k1: T, ue: T, w: usize): vo
 function crossEntropyIndex<T>(N: i32, C: i32, K: i32, x: usize, t: usize, w: usize, eps: f64,
                              gscale: f64, out: usize, grad: usize): f64 {
   let total: f64 = 0;
+  let n = 0;
+  if (ASC_FEATURE_SIMD && sizeof<T>() == 4 && K == 1 && C <= SMALL_C && w == 0 && !(eps > 0)) {
+    // short rows: four at a time with the classes in lanes (blocks with an ignored row go row by row)
+    for (; n + 4 <= N; n += 4) {
+      const tb = t + (<usize>n << 2);
+      if (min<i32>(min<i32>(load<i32>(tb), load<i32>(tb, 4)), min<i32>(load<i32>(tb, 8), load<i32>(tb, 12))) < 0) {
+        for (let j = 0; j < 4; j++) total += crossEntropyIndexRow<T>(n + j, 0, C, K, x, t, w, eps, gscale, out, grad);
+        continue;
+      }
+      total += crossEntropyBlock4(n, C, x, tb, gscale, out, grad);
+    }
+  }
+  for (; n < N; n++) {
+    for (let k = 0; k < K; k++) total += crossEntropyIndexRow<T>(n, k, C, K, x, t, w, eps, gscale, out, grad);
+  }
+  return total;
+}
+
+/** One position (n, k) of crossEntropyIndex; returns its ℓ. */
+function crossEntropyIndexRow<T>(n: i32, k: i32, C: i32, K: i32, x: usize, t: usize, w: usize, eps: f64,
+                                 gscale: f64, out: usize, grad: usize): f64 {
   const smooth = eps > 0;
   const keep: f64 = smooth ? 1 - eps : 1;
   const epsC: f64 = smooth ? eps / <f64>C : 0;
+  const pos = n * K + k;
+  const row = x + (<usize>(n * C * K + k) << shiftOf<T>());
+  const grow = grad ? grad + (<usize>(n * C * K + k) << shiftOf<T>()) : 0;
+  const tc = ld<i32>(t, pos);
+  if (tc < 0) {
+    if (out) st<T>(out, pos, <T>0);
+    if (grow) for (let c = 0; c < C; c++) st<T>(grow, <usize>(c * K), <T>0);
+    return 0;
+  }
+  rowLogSumExp<T>(row, C, K, grow);
+  const wt: f64 = w ? <f64>ld<T>(w, tc) : 1;
+  let l: f64 = keep * wt * negLogSoftmax(<f64>ld<T>(row, <usize>(tc * K)));
   let sw: f64 = <f64>C;
-  if (w) { sw = 0; for (let c = 0; c < C; c++) sw += <f64>ld<T>(w, c); }
-  for (let n = 0; n < N; n++) {
-    for (let k = 0; k < K; k++) {
-      const pos = n * K + k;
-      const row = x + (<usize>(n * C * K + k) << shiftOf<T>());
-      const grow = grad ? grad + (<usize>(n * C * K + k) << shiftOf<T>()) : 0;
-      const tc = ld<i32>(t, pos);
-      if (tc < 0) {
-        if (out) st<T>(out, pos, <T>0);
-        if (grow) for (let c = 0; c < C; c++) st<T>(grow, <usize>(c * K), <T>0);
-        continue;
-      }
-      rowLogSumExp<T>(row, C, K, grow);
-      const wt: f64 = w ? <f64>ld<T>(w, tc) : 1;
-      let l: f64 = keep * wt * negLogSoftmax(<f64>ld<T>(row, <usize>(tc * K)));
-      if (smooth) {
-        let s: f64 = 0;
-        for (let c = 0; c < C; c++) {
-          const wc: f64 = w ? <f64>ld<T>(w, c) : 1;
-          s += wc * negLogSoftmax(<f64>ld<T>(row, <usize>(c * K)));
-        }
-        l += epsC * s;
-      }
-      total += l;
-      if (out) st<T>(out, pos, <T>l);
-      if (grow) {
-        // grad_c = e_c·(Σu / Σe) − u_c, written over the parked exps
-        const su: f64 = gscale * (keep * wt + epsC * sw);
-        scaleParkedRow<T>(grow, C, K, <T>(su / rowSum), <T>(gscale * epsC), w);
-        const pt = grow + (<usize>(tc * K) << shiftOf<T>());
-        store<T>(pt, load<T>(pt) - <T>(gscale * keep * wt));
-      }
+  if (smooth) {
+    let s: f64 = 0;
+    if (w) sw = 0;
+    for (let c = 0; c < C; c++) {
+      const wc: f64 = w ? <f64>ld<T>(w, c) : 1;
+      if (w) sw += wc;
+      s += wc * negLogSoftmax(<f64>ld<T>(row, <usize>(c * K)));
+    }
+    l += epsC * s;
+  }
+  if (out) st<T>(out, pos, <T>l);
+  if (grow) {
+    // grad_c = e_c·(Σu / Σe) − u_c, written over the parked exps
+    const su: f64 = gscale * (keep * wt + epsC * sw);
+    scaleParkedRow<T>(grow, C, K, <T>(su / rowSum), <T>(gscale * epsC), w);
+    const pt = grow + (<usize>(tc * K) << shiftOf<T>());
+    store<T>(pt, load<T>(pt) - <T>(gscale * keep * wt));
+  }
+  return l;
+}
+
+/** Rows of at most this many classes take the four-rows-in-lanes path. */
+const SMALL_C: i32 = 16;
+// Transposed block: lane j of vector c holds class c of row j.
+const lanesBuf = memory.data(SMALL_C * 16, 16);
+// Per-row max and Σe of a block (lanes), then reused for the per-row gradient scales.
+const blockStats = memory.data(32, 16);
+
+/**
+ * Unweighted, unsmoothed CE for rows n..n+3 (f32, contiguous, C ≤ SMALL_C, no ignored target): every
+ * max, exp and sum runs 4-wide across the rows instead of on a short, mostly-tail row. Returns Σℓ.
+ */
+function crossEntropyBlock4(n: i32, C: i32, x: usize, tb: usize, gscale: f64, out: usize, grad: usize): f64 {
+  const rowBytes = <usize>C << 2;
+  const p0 = x + <usize>n * rowBytes, p1 = p0 + rowBytes, p2 = p1 + rowBytes, p3 = p2 + rowBytes;
+  let vmax = f32x4.splat(-Infinity);
+  for (let c = 0; c < C; c++) {
+    const off = <usize>c << 2;
+    let v = v128.load32_lane(p0 + off, f32x4.splat(0), 0);
+    v = v128.load32_lane(p1 + off, v, 1);
+    v = v128.load32_lane(p2 + off, v, 2);
+    v = v128.load32_lane(p3 + off, v, 3);
+    v128.store(lanesBuf + (<usize>c << 4), v);
+    vmax = f32x4.max(vmax, v);
+  }
+  let vsum = f32x4.splat(0);
+  for (let c = 0; c < C; c++) {
+    const slot = lanesBuf + (<usize>c << 4);
+    const e = expF32x4(f32x4.sub(v128.load(slot), vmax));
+    vsum = f32x4.add(vsum, e);
+    v128.store(slot, e);
+  }
+  v128.store(blockStats, vmax);
+  v128.store(blockStats, vsum, 16);
+  let total: f64 = 0;
+  for (let j = 0; j < 4; j++) {
+    const row = p0 + <usize>j * rowBytes;
+    const tc = load<i32>(tb + (<usize>j << 2));
+    const sum = <f64>load<f32>(blockStats + (<usize>j << 2), 16);
+    const l = (<f64>load<f32>(blockStats + (<usize>j << 2)) - <f64>load<f32>(row + (<usize>tc << 2))) + Math.log(sum);
+    total += l;
+    if (out) store<f32>(out + (<usize>(n + j) << 2), <f32>l);
+    store<f32>(blockStats + (<usize>j << 2), <f32>(gscale / sum)); // the gradient scale of row j
+  }
+  if (grad) {
+    // grad = e·(gscale/Σe) scattered back to the four rows, then −gscale at each target
+    const vk = v128.load(blockStats);
+    const g0 = grad + <usize>n * rowBytes, g1 = g0 + rowBytes, g2 = g1 + rowBytes, g3 = g2 + rowBytes;
+    for (let c = 0; c < C; c++) {
+      const off = <usize>c << 2;
+      const g = f32x4.mul(v128.load(lanesBuf + (<usize>c << 4)), vk);
+      v128.store32_lane(g0 + off, g, 0);
+      v128.store32_lane(g1 + off, g, 1);
+      v128.store32_lane(g2 + off, g, 2);
+      v128.store32_lane(g3 + off, g, 3);
+    }
+    const gs = <f32>gscale;
+    for (let j = 0; j < 4; j++) {
+      const pt = g0 + <usize>j * rowBytes + (<usize>load<i32>(tb + (<usize>j << 2)) << 2);
+      store<f32>(pt, load<f32>(pt) - gs);
     }
   }
   return total;

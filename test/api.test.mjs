@@ -176,6 +176,32 @@ test(`[${BUILD}] SIMD tails and long rows agree with a float64 reference`, () =>
   close(nn.mseLoss(a, b).item(), ref / n, 1e-6);
 });
 
+test(`[${BUILD}] short rows (the 4-rows-in-lanes path) match a float64 reference, grads included`, () => {
+  for (const [N, C] of [[4, 1], [5, 2], [37, 10], [12, 16], [9, 3]]) {
+    const logits = new Float32Array(N * C).map((_, i) => Math.sin(i * 7.31) * 6);
+    const target = Int32Array.from({ length: N }, (_, i) => (i % 5 === 3 ? -100 : (i * 3) % C));
+    const valid = target.filter((t) => t >= 0).length;
+    const ref = new Float64Array(N * C);
+    let loss = 0;
+    for (let n = 0; n < N; n++) {
+      if (target[n] < 0) continue;
+      let m = -Infinity, s = 0;
+      for (let c = 0; c < C; c++) m = Math.max(m, logits[n * C + c]);
+      for (let c = 0; c < C; c++) s += Math.exp(logits[n * C + c] - m);
+      loss += m + Math.log(s) - logits[n * C + target[n]];
+      for (let c = 0; c < C; c++) ref[n * C + c] = (Math.exp(logits[n * C + c] - m) / s - (c === target[n] ? 1 : 0)) / valid;
+    }
+    const x = nn.tensor(logits, [N, C], { requiresGrad: true });
+    const out = nn.crossEntropy(x, target);
+    close(out.item(), loss / valid, 2e-6);
+    out.backward();
+    x.grad.data.forEach((g, i) => assert.ok(Math.abs(g - ref[i]) <= 1e-6 + 1e-5 * Math.abs(ref[i]), `[${N},${C}] grad ${i}: ${g} vs ${ref[i]}`));
+    const none = nn.crossEntropy(x, target, { reduction: "none" });
+    assert.equal(none.shape, [N]);
+    assert.is(none.data[3], 0);
+  }
+});
+
 test(`[${BUILD}] init is idempotent and reports its build`, async () => {
   const p1 = nn.init({ simd: BUILD === "simd" });
   const p2 = nn.init({ simd: BUILD === "simd" });
