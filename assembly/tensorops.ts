@@ -11,13 +11,10 @@ const counters = memory.data(MAX_RANK * 4);
 
 /** dst (dense, `shape`) = src read with `strides` (0 = broadcast). */
 function expand<T>(src: usize, dst: usize, rank: i32, shape: usize, strides: usize): void {
-  let total: i32 = 1;
-  for (let d = 0; d < rank; d++) total *= load<i32>(shape + (<usize>d << 2));
-  if (total == 0) return;
+  if (!beginWalk(rank, shape)) return;
   if (rank == 0) { st<T>(dst, 0, ld<T>(src, 0)); return; }
   const inner = load<i32>(shape + (<usize>(rank - 1) << 2));
   const innerStride = load<i32>(strides + (<usize>(rank - 1) << 2));
-  for (let d = 0; d < rank; d++) store<i32>(counters + (<usize>d << 2), 0);
   let out: usize = 0;
   let off: i32 = 0;
   while (true) {
@@ -32,6 +29,15 @@ function expand<T>(src: usize, dst: usize, rank: i32, shape: usize, strides: usi
     if (!advance(rank - 1, shape, strides, off)) break;
     off = lastOffset;
   }
+}
+
+/** Reset the odometer for a walk over `shape`; false when the shape is empty (nothing to walk). */
+function beginWalk(rank: i32, shape: usize): bool {
+  for (let d = 0; d < rank; d++) {
+    if (load<i32>(shape + (<usize>d << 2)) == 0) return false;
+    store<i32>(counters + (<usize>d << 2), 0);
+  }
+  return true;
 }
 
 // Result slot of `advance` (AssemblyScript has no multiple returns).
@@ -55,13 +61,10 @@ function advance(upTo: i32, shape: usize, strides: usize, off: i32): bool {
 /** dst (`strides`, zeroed here) = sum of dense src (`shape`) over the dimensions where strides is 0. */
 function sumTo<T>(src: usize, dst: usize, dstLen: i32, rank: i32, shape: usize, strides: usize): void {
   memory.fill(dst, 0, <usize>dstLen << shiftOf<T>());
-  let total: i32 = 1;
-  for (let d = 0; d < rank; d++) total *= load<i32>(shape + (<usize>d << 2));
-  if (total == 0) return;
+  if (!beginWalk(rank, shape)) return;
   if (rank == 0) { st<T>(dst, 0, ld<T>(src, 0)); return; }
   const inner = load<i32>(shape + (<usize>(rank - 1) << 2));
   const innerStride = load<i32>(strides + (<usize>(rank - 1) << 2));
-  for (let d = 0; d < rank; d++) store<i32>(counters + (<usize>d << 2), 0);
   let pos: usize = 0;
   let off: i32 = 0;
   while (true) {
