@@ -5,14 +5,18 @@
 // (op, dtype) pair becomes its own tight loop. An op provides
 //   loss(a, b, c, p0, p1): T          the unweighted loss term
 //   da / db / dc(a, b, c, p0, p1): T  its partial derivatives (only called when that gradient is wanted)
-// and, optionally, v128 versions (`lossV`, `daV`, `dbV`) used by the SIMD build.
+// and, optionally, v128 versions (`lossV`, `daV`, `dbV`) used by the SIMD build — or, for ops with a
+// parameter, `lossPV`, `daPV`, `dbPV` taking p0 splatted into a v128 as a third argument.
 // p0, p1 are per-call scalar parameters (delta, beta, margin, eps, flags, ...).
 // Absent operands: `c` reads as 1 when its pointer is 0 (BCEWithLogits' pos_weight); `w` as 1.
 
-import { ld, st, shiftOf, lanesOf, hsum, logT, log1pT, softplusT, sigmoidT, signT, FLUSH_BLOCK } from "./math";
+import { ld, st, shiftOf, lanesOf, hsum, expT, logT, log1pT, softplusT, sigmoidT, signT, FLUSH_BLOCK } from "./math";
 
 // Op ids; src/losses/elementwise.ts mirrors them.
-const enum Op { MSE = 0, L1 = 1, BCE = 2, BCE_LOGITS = 3 }
+const enum Op {
+  MSE = 0, L1 = 1, BCE = 2, BCE_LOGITS = 3,
+  HUBER = 4, SMOOTH_L1 = 5, POISSON_LOG = 6, POISSON = 7, GAUSSIAN = 8, KL_DIV = 9, KL_DIV_LOG = 10,
+}
 
 class Mse {
   @inline loss<T>(a: T, b: T, c: T, p0: f64, p1: f64): T { const d = a - b; return d * d; }
@@ -70,6 +74,174 @@ class BceLogits {
   @inline dc<T>(a: T, b: T, c: T, p0: f64, p1: f64): T { return <T>0; }
 }
 
+// ---------------------------------------------------------------- regression: Huber, SmoothL1
+// Formulas and operation order follow ATen's CPU kernels (same f32 rounding):
+//   Huber:    z = |x − y|; ℓ = z < δ ? 0.5·z·z : δ·(z − 0.5·δ);   ∂x = clamp(x − y, −δ, δ)
+//   SmoothL1: z = |x − y|; ℓ = z < β ? 0.5·z·z/β : z − 0.5·β;   ∂x = x−y ≤ −β ? −1 : x−y ≥ β ? 1 : (x−y)/β
+// ∂y is the same function of y − x (ATen calls the backward with the operands swapped). NaN
+// differences fall through both comparisons, so loss and gradient are NaN. β = 0 never gets here:
+// PyTorch 2.x routes it to L1 (gradient 0 at x = y), and so does src/losses/regression.ts.
+
+/** clamp(d, −δ, δ) with NaN passing through. */
+// @ts-ignore: decorator
+@inline function clampSym<T>(d: T, delta: T): T {
+  return d <= -delta ? -delta : d >= delta ? delta : d;
+}
+
+/** Lane-wise clampSym: bitselect keeps d (NaN included) wherever neither bound applies. */
+// @ts-ignore: decorator
+@inline function clampSymV<T>(d: v128, vd: v128): v128 {
+  const nd = v128.neg<T>(vd);
+  return v128.bitselect(nd, v128.bitselect(vd, d, v128.ge<T>(d, vd)), v128.le<T>(d, nd));
+}
+
+/** Lane-wise smooth-L1 slope: −1 / +1 outside (−β, β), d/β inside, NaN through. */
+// @ts-ignore: decorator
+@inline function smoothSlopeV<T>(d: v128, vb: v128): v128 {
+  const one = v128.splat<T>(<T>1);
+  const inner = v128.div<T>(d, vb);
+  return v128.bitselect(v128.neg<T>(one), v128.bitselect(one, inner, v128.ge<T>(d, vb)),
+    v128.le<T>(d, v128.neg<T>(vb)));
+}
+
+class Huber {
+  @inline loss<T>(x: T, y: T, c: T, p0: f64, p1: f64): T {
+    const delta = <T>p0;
+    const z = abs<T>(x - y);
+    return z < delta ? <T>0.5 * z * z : delta * (z - <T>0.5 * delta);
+  }
+  @inline da<T>(x: T, y: T, c: T, p0: f64, p1: f64): T { return clampSym<T>(x - y, <T>p0); }
+  @inline db<T>(x: T, y: T, c: T, p0: f64, p1: f64): T { return clampSym<T>(y - x, <T>p0); }
+  @inline dc<T>(x: T, y: T, c: T, p0: f64, p1: f64): T { return <T>0; }
+  @inline lossPV<T>(x: v128, y: v128, vd: v128): v128 {
+    const half = v128.splat<T>(<T>0.5);
+    const z = v128.abs<T>(v128.sub<T>(x, y));
+    const quad = v128.mul<T>(v128.mul<T>(half, z), z);
+    const lin = v128.mul<T>(vd, v128.sub<T>(z, v128.mul<T>(half, vd)));
+    return v128.bitselect(quad, lin, v128.lt<T>(z, vd));
+  }
+  @inline daPV<T>(x: v128, y: v128, vd: v128): v128 { return clampSymV<T>(v128.sub<T>(x, y), vd); }
+  @inline dbPV<T>(x: v128, y: v128, vd: v128): v128 { return clampSymV<T>(v128.sub<T>(y, x), vd); }
+}
+
+class SmoothL1 {
+  @inline loss<T>(x: T, y: T, c: T, p0: f64, p1: f64): T {
+    const beta = <T>p0;
+    const z = abs<T>(x - y);
+    return z < beta ? <T>0.5 * z * z / beta : z - <T>0.5 * beta;
+  }
+  @inline da<T>(x: T, y: T, c: T, p0: f64, p1: f64): T { return smoothSlope<T>(x - y, <T>p0); }
+  @inline db<T>(x: T, y: T, c: T, p0: f64, p1: f64): T { return smoothSlope<T>(y - x, <T>p0); }
+  @inline dc<T>(x: T, y: T, c: T, p0: f64, p1: f64): T { return <T>0; }
+  @inline lossPV<T>(x: v128, y: v128, vb: v128): v128 {
+    const half = v128.splat<T>(<T>0.5);
+    const z = v128.abs<T>(v128.sub<T>(x, y));
+    const quad = v128.div<T>(v128.mul<T>(v128.mul<T>(half, z), z), vb);
+    const lin = v128.sub<T>(z, v128.mul<T>(half, vb));
+    return v128.bitselect(quad, lin, v128.lt<T>(z, vb));
+  }
+  @inline daPV<T>(x: v128, y: v128, vb: v128): v128 { return smoothSlopeV<T>(v128.sub<T>(x, y), vb); }
+  @inline dbPV<T>(x: v128, y: v128, vb: v128): v128 { return smoothSlopeV<T>(v128.sub<T>(y, x), vb); }
+}
+
+// @ts-ignore: decorator
+@inline function smoothSlope<T>(d: T, beta: T): T {
+  return d <= -beta ? <T>-1 : d >= beta ? <T>1 : d / beta;
+}
+
+// ---------------------------------------------------------------- probabilistic: Poisson, Gaussian, KLDiv
+// These mirror PyTorch's composite definitions op by op (same f32 rounding); their gradients are what
+// autograd produces for those compositions, including where it yields NaN (0·log 0, 0/0).
+
+/** Poisson `full` Stirling term y·log y − y + ½·log(2π·y), applied only where y > 1 (NaN y included,
+ *  as masked_fill(y <= 1, 0) does). */
+// @ts-ignore: decorator
+@inline function stirling<T>(y: T): T {
+  if (y <= <T>1) return <T>0;
+  return y * logT<T>(y) - y + <T>0.5 * logT<T>(<T>(2 * Math.PI) * y);
+}
+
+/** ∂(masked Stirling term)/∂y as autograd computes it: log y + y/y − 1 + ½/y where y > 1; for masked
+ *  positions the zero gradient still meets 0·log y and 0/y, which are NaN for y ≤ 0. */
+// @ts-ignore: decorator
+@inline function stirlingGrad<T>(y: T): T {
+  if (y <= <T>1) return y > <T>0 ? <T>0 : <T>NaN;
+  return logT<T>(y) + (y / y - <T>1) + <T>0.5 / y;
+}
+
+// PoissonNLL, log_input=True: ℓ = exp(x) − y·x (+ Stirling if p1 ≠ 0); ∂x = exp(x) − y; ∂y = −x (+ ...).
+class PoissonLog {
+  @inline loss<T>(x: T, y: T, c: T, p0: f64, p1: f64): T {
+    const l = expT<T>(x) - y * x;
+    return p1 != 0 ? l + stirling<T>(y) : l;
+  }
+  @inline da<T>(x: T, y: T, c: T, p0: f64, p1: f64): T { return expT<T>(x) - y; }
+  @inline db<T>(x: T, y: T, c: T, p0: f64, p1: f64): T { return p1 != 0 ? -x + stirlingGrad<T>(y) : -x; }
+  @inline dc<T>(x: T, y: T, c: T, p0: f64, p1: f64): T { return <T>0; }
+}
+
+// PoissonNLL, log_input=False: ℓ = x − y·log(x + eps) (+ Stirling); ∂x = 1 − y/(x + eps); ∂y = −log(x + eps).
+class Poisson {
+  @inline loss<T>(x: T, y: T, c: T, p0: f64, p1: f64): T {
+    const l = x - y * logT<T>(x + <T>p0);
+    return p1 != 0 ? l + stirling<T>(y) : l;
+  }
+  @inline da<T>(x: T, y: T, c: T, p0: f64, p1: f64): T { return <T>1 + -y / (x + <T>p0); }
+  @inline db<T>(x: T, y: T, c: T, p0: f64, p1: f64): T {
+    const g = -logT<T>(x + <T>p0);
+    return p1 != 0 ? g + stirlingGrad<T>(y) : g;
+  }
+  @inline dc<T>(x: T, y: T, c: T, p0: f64, p1: f64): T { return <T>0; }
+}
+
+// GaussianNLL with c = var (already broadcast), p0 = eps, p1 = full:
+//   v = max(var, eps) (clamped outside autograd); ℓ = 0.5·(log v + (x − y)²/v) (+ ½·log 2π);
+//   ∂x = (0.5/v)·2(x − y) = −∂y;  ∂var = 0.5/v − 0.5·((x − y)²/v)/v, evaluated at the clamped v.
+class Gaussian {
+  @inline loss<T>(x: T, y: T, vr: T, p0: f64, p1: f64): T {
+    const v = max<T>(vr, <T>p0);
+    const d = x - y;
+    const l = <T>0.5 * (logT<T>(v) + d * d / v);
+    return p1 != 0 ? l + <T>0.9189385332046727 : l;
+  }
+  @inline da<T>(x: T, y: T, vr: T, p0: f64, p1: f64): T {
+    const v = max<T>(vr, <T>p0);
+    return (<T>0.5 / v) * (<T>2 * (x - y));
+  }
+  @inline db<T>(x: T, y: T, vr: T, p0: f64, p1: f64): T {
+    const v = max<T>(vr, <T>p0);
+    return -((<T>0.5 / v) * (<T>2 * (x - y)));
+  }
+  @inline dc<T>(x: T, y: T, vr: T, p0: f64, p1: f64): T {
+    const v = max<T>(vr, <T>p0);
+    const d = x - y;
+    return <T>0.5 / v + -(<T>0.5 * (d * d / v / v));
+  }
+}
+
+// KLDiv, log_target=False: ℓ = xlogy(y, y) − y·x with xlogy(0, ·) = 0; ∂x = −y;
+// ∂y = xlogy(y ≠ 0, y) + y/y − x (NaN at y = 0, from autograd's 0/0).
+class KlDiv {
+  @inline loss<T>(x: T, y: T, c: T, p0: f64, p1: f64): T {
+    const xl: T = y == <T>0 ? <T>0 : y * logT<T>(y);
+    return xl - y * x;
+  }
+  @inline da<T>(x: T, y: T, c: T, p0: f64, p1: f64): T { return -y; }
+  @inline db<T>(x: T, y: T, c: T, p0: f64, p1: f64): T {
+    const l: T = y == <T>0 ? <T>0 : logT<T>(y);
+    return l + y / y - x;
+  }
+  @inline dc<T>(x: T, y: T, c: T, p0: f64, p1: f64): T { return <T>0; }
+}
+
+// KLDiv, log_target=True (t = log-probabilities): ℓ = exp(t)·(t − x); ∂x = −exp(t); ∂t = exp(t)·(t − x) + exp(t).
+class KlDivLog {
+  @inline loss<T>(x: T, t: T, c: T, p0: f64, p1: f64): T { return expT<T>(t) * (t - x); }
+  @inline da<T>(x: T, t: T, c: T, p0: f64, p1: f64): T { return -expT<T>(t); }
+  @inline db<T>(x: T, t: T, c: T, p0: f64, p1: f64): T { const e = expT<T>(t); return (t - x) * e + e; }
+  @inline dc<T>(x: T, t: T, c: T, p0: f64, p1: f64): T { return <T>0; }
+}
+
 /**
  * The driver, shared by every family with elementwise ops (each family file has its own op classes
  * and its own exported dispatcher, like `elementwise_f32` below). Returns Σ w·ℓ in f64. Writes w·ℓ per element to `out` (if non-zero) and
@@ -78,8 +250,8 @@ class BceLogits {
 export function run<T, OP>(n: i32, a: usize, b: usize, c: usize, w: usize, p0: f64, p1: f64,
                     out: usize, ga: usize, gb: usize, gc: usize, gscale: f64): f64 {
   const op = changetype<OP>(0);
-  if (ASC_FEATURE_SIMD && isDefined(op.lossV) && c == 0 && w == 0) {
-    return runSimd<T, OP>(n, a, b, out, ga, gb, gscale);
+  if (ASC_FEATURE_SIMD && (isDefined(op.lossV) || isDefined(op.lossPV)) && c == 0 && w == 0) {
+    return runSimd<T, OP>(n, a, b, p0, p1, out, ga, gb, gscale);
   }
   return runScalar<T, OP>(n, a, b, c, w, p0, p1, out, ga, gb, gc, gscale);
 }
@@ -104,10 +276,27 @@ function runScalar<T, OP>(n: i32, a: usize, b: usize, c: usize, w: usize, p0: f6
   return total;
 }
 
-/** SIMD path for unweighted two-operand ops: lanes summed in T, flushed to f64 every FLUSH_BLOCK. */
-function runSimd<T, OP>(n: i32, a: usize, b: usize, out: usize, ga: usize, gb: usize, gscale: f64): f64 {
+// The v128 hooks of an op: the parametric `…PV(a, b, vp)` form if it has one, else `…V(a, b)`.
+// @ts-ignore: decorator
+@inline function lossVec<T, OP>(x: v128, y: v128, vp: v128): v128 {
   const op = changetype<OP>(0);
+  if (isDefined(op.lossPV)) { return op.lossPV<T>(x, y, vp); } else { return op.lossV<T>(x, y); }
+}
+// @ts-ignore: decorator
+@inline function daVec<T, OP>(x: v128, y: v128, vp: v128): v128 {
+  const op = changetype<OP>(0);
+  if (isDefined(op.daPV)) { return op.daPV<T>(x, y, vp); } else { return op.daV<T>(x, y); }
+}
+// @ts-ignore: decorator
+@inline function dbVec<T, OP>(x: v128, y: v128, vp: v128): v128 {
+  const op = changetype<OP>(0);
+  if (isDefined(op.dbPV)) { return op.dbPV<T>(x, y, vp); } else { return op.dbV<T>(x, y); }
+}
+
+/** SIMD path for unweighted two-operand ops: lanes summed in T, flushed to f64 every FLUSH_BLOCK. */
+function runSimd<T, OP>(n: i32, a: usize, b: usize, p0: f64, p1: f64, out: usize, ga: usize, gb: usize, gscale: f64): f64 {
   const L = lanesOf<T>();
+  const vp = v128.splat<T>(<T>p0);
   const vg = v128.splat<T>(<T>gscale);
   const sh = shiftOf<T>();
   let total: f64 = 0;
@@ -120,22 +309,22 @@ function runSimd<T, OP>(n: i32, a: usize, b: usize, out: usize, ga: usize, gb: u
       // forward-only hot loop: two vectors per step, two independent accumulators
       for (; i + L < end; i += 2 * L) {
         const off = <usize>i << sh;
-        acc0 = v128.add<T>(acc0, op.lossV<T>(v128.load(a + off), v128.load(b + off)));
-        acc1 = v128.add<T>(acc1, op.lossV<T>(v128.load(a + off, 16), v128.load(b + off, 16)));
+        acc0 = v128.add<T>(acc0, lossVec<T, OP>(v128.load(a + off), v128.load(b + off), vp));
+        acc1 = v128.add<T>(acc1, lossVec<T, OP>(v128.load(a + off, 16), v128.load(b + off, 16), vp));
       }
     }
     for (; i < end; i += L) {
       const off = <usize>i << sh;
       const x = v128.load(a + off), y = v128.load(b + off);
-      const l = op.lossV<T>(x, y);
+      const l = lossVec<T, OP>(x, y, vp);
       acc0 = v128.add<T>(acc0, l);
       if (wantsOut) v128.store(out + off, l);
-      if (wantsGa) v128.store(ga + off, v128.mul<T>(vg, op.daV<T>(x, y)));
-      if (wantsGb) v128.store(gb + off, v128.mul<T>(vg, op.dbV<T>(x, y)));
+      if (wantsGa) v128.store(ga + off, v128.mul<T>(vg, daVec<T, OP>(x, y, vp)));
+      if (wantsGb) v128.store(gb + off, v128.mul<T>(vg, dbVec<T, OP>(x, y, vp)));
     }
     total += hsum<T>(acc0) + hsum<T>(acc1);
   }
-  if (i < n) total += runScalar<T, OP>(n - i, a + (<usize>i << sh), b + (<usize>i << sh), 0, 0, 0, 0,
+  if (i < n) total += runScalar<T, OP>(n - i, a + (<usize>i << sh), b + (<usize>i << sh), 0, 0, p0, p1,
     out ? out + (<usize>i << sh) : 0, ga ? ga + (<usize>i << sh) : 0, gb ? gb + (<usize>i << sh) : 0, 0, gscale);
   return total;
 }
@@ -148,6 +337,13 @@ function runSimd<T, OP>(n: i32, a: usize, b: usize, out: usize, ga: usize, gb: u
     case Op.L1: return run<T, L1>(n, a, b, c, w, p0, p1, out, ga, gb, gc, gscale);
     case Op.BCE: return run<T, Bce>(n, a, b, c, w, p0, p1, out, ga, gb, gc, gscale);
     case Op.BCE_LOGITS: return run<T, BceLogits>(n, a, b, c, w, p0, p1, out, ga, gb, gc, gscale);
+    case Op.HUBER: return run<T, Huber>(n, a, b, c, w, p0, p1, out, ga, gb, gc, gscale);
+    case Op.SMOOTH_L1: return run<T, SmoothL1>(n, a, b, c, w, p0, p1, out, ga, gb, gc, gscale);
+    case Op.POISSON_LOG: return run<T, PoissonLog>(n, a, b, c, w, p0, p1, out, ga, gb, gc, gscale);
+    case Op.POISSON: return run<T, Poisson>(n, a, b, c, w, p0, p1, out, ga, gb, gc, gscale);
+    case Op.GAUSSIAN: return run<T, Gaussian>(n, a, b, c, w, p0, p1, out, ga, gb, gc, gscale);
+    case Op.KL_DIV: return run<T, KlDiv>(n, a, b, c, w, p0, p1, out, ga, gb, gc, gscale);
+    case Op.KL_DIV_LOG: return run<T, KlDivLog>(n, a, b, c, w, p0, p1, out, ga, gb, gc, gscale);
   }
   unreachable();
   return 0;
@@ -173,3 +369,13 @@ function firstOutside<T>(p: usize, n: i32, lo: f64, hi: f64): i32 {
 }
 export function firstOutside_f32(p: usize, n: i32, lo: f64, hi: f64): i32 { return firstOutside<f32>(p, n, lo, hi); }
 export function firstOutside_f64(p: usize, n: i32, lo: f64, hi: f64): i32 { return firstOutside<f64>(p, n, lo, hi); }
+
+/** Index of the first element < lo (NaN is not below anything), or −1. GaussianNLL's `var < 0` check. */
+function firstBelow<T>(p: usize, n: i32, lo: f64): i32 {
+  for (let i = 0; i < n; i++) {
+    if (<f64>ld<T>(p, i) < lo) return i;
+  }
+  return -1;
+}
+export function firstBelow_f32(p: usize, n: i32, lo: f64): i32 { return firstBelow<f32>(p, n, lo); }
+export function firstBelow_f64(p: usize, n: i32, lo: f64): i32 { return firstBelow<f64>(p, n, lo); }

@@ -25,6 +25,8 @@ export interface ElementwiseKernels {
     out: Ptr, ga: Ptr, gb: Ptr, gc: Ptr, gscale: number): number;
   firstOutside_f32(p: Ptr, n: number, lo: number, hi: number): number;
   firstOutside_f64(p: Ptr, n: number, lo: number, hi: number): number;
+  firstBelow_f32(p: Ptr, n: number, lo: number): number;
+  firstBelow_f64(p: Ptr, n: number, lo: number): number;
 }
 
 /** assembly/classification.ts */
@@ -47,14 +49,54 @@ export interface ClassificationKernels {
 
 /** assembly/margin.ts */
 export interface MarginKernels {
+  marginElementwise_f32(op: number, n: number, a: Ptr, b: Ptr, c: Ptr, w: Ptr, p0: number, p1: number,
+    out: Ptr, ga: Ptr, gb: Ptr, gc: Ptr, gscale: number): number;
+  marginElementwise_f64(op: number, n: number, a: Ptr, b: Ptr, c: Ptr, w: Ptr, p0: number, p1: number,
+    out: Ptr, ga: Ptr, gb: Ptr, gc: Ptr, gscale: number): number;
+  multiMargin_f32(N: number, C: number, x: Ptr, t: Ptr, w: Ptr, p: number, margin: number,
+    gscale: number, out: Ptr, grad: Ptr): number;
+  multiMargin_f64(N: number, C: number, x: Ptr, t: Ptr, w: Ptr, p: number, margin: number,
+    gscale: number, out: Ptr, grad: Ptr): number;
+  multilabelMargin_f32(N: number, C: number, x: Ptr, t: Ptr, scratch: Ptr, gscale: number, out: Ptr, grad: Ptr): number;
+  multilabelMargin_f64(N: number, C: number, x: Ptr, t: Ptr, scratch: Ptr, gscale: number, out: Ptr, grad: Ptr): number;
+  multilabelSoftMargin_f32(outer: number, L: number, inner: number, x: Ptr, y: Ptr, w: Ptr, C: number,
+    gscale: number, out: Ptr, gx: Ptr, gy: Ptr): number;
+  multilabelSoftMargin_f64(outer: number, L: number, inner: number, x: Ptr, y: Ptr, w: Ptr, C: number,
+    gscale: number, out: Ptr, gx: Ptr, gy: Ptr): number;
 }
 
 /** assembly/embedding.ts */
 export interface EmbeddingKernels {
+  pairwiseDistance_f32(R: number, D: number, x1: Ptr, x2: Ptr, p: number, eps: number, out: Ptr, g1: Ptr, g2: Ptr): void;
+  pairwiseDistance_f64(R: number, D: number, x1: Ptr, x2: Ptr, p: number, eps: number, out: Ptr, g1: Ptr, g2: Ptr): void;
+  triplet_f32(R: number, D: number, a: Ptr, p: Ptr, n: Ptr, cap: number, can: number, cpn: number, pnorm: number,
+    eps: number, margin: number, flags: number, gscale: number, out: Ptr, ga: Ptr, gp: Ptr, gn: Ptr): number;
+  triplet_f64(R: number, D: number, a: Ptr, p: Ptr, n: Ptr, cap: number, can: number, cpn: number, pnorm: number,
+    eps: number, margin: number, flags: number, gscale: number, out: Ptr, ga: Ptr, gp: Ptr, gn: Ptr): number;
+  distanceHinge_f32(n: number, dp: Ptr, dn: Ptr, ds: Ptr, margin: number, swap: number,
+    out: Ptr, gdp: Ptr, gdn: Ptr, gds: Ptr, gscale: number): number;
+  distanceHinge_f64(n: number, dp: Ptr, dn: Ptr, ds: Ptr, margin: number, swap: number,
+    out: Ptr, gdp: Ptr, gdn: Ptr, gds: Ptr, gscale: number): number;
+  cosineEmbedding_f32(R: number, D: number, x1: Ptr, x2: Ptr, y: Ptr, n1: number, n2: number, margin: number,
+    gscale: number, out: Ptr, g1: Ptr, g2: Ptr): number;
+  cosineEmbedding_f64(R: number, D: number, x1: Ptr, x2: Ptr, y: Ptr, n1: number, n2: number, margin: number,
+    gscale: number, out: Ptr, g1: Ptr, g2: Ptr): number;
+  cosineSimilarity_f32(O: number, D: number, K: number, x1: Ptr, x2: Ptr, eps: number, sign: number,
+    out: Ptr, g1: Ptr, g2: Ptr): void;
+  cosineSimilarity_f64(O: number, D: number, K: number, x1: Ptr, x2: Ptr, eps: number, sign: number,
+    out: Ptr, g1: Ptr, g2: Ptr): void;
 }
 
 /** assembly/ctc.ts */
 export interface CtcKernels {
+  ctcTargets_i32(src: Ptr, offsets: Ptr, lengths: Ptr, N: number, C: number, dst: Ptr): number;
+  ctcTargets_i64(src: Ptr, offsets: Ptr, lengths: Ptr, N: number, C: number, dst: Ptr): number;
+  ctcTargets_f32(src: Ptr, offsets: Ptr, lengths: Ptr, N: number, C: number, dst: Ptr): number;
+  ctcTargets_f64(src: Ptr, offsets: Ptr, lengths: Ptr, N: number, C: number, dst: Ptr): number;
+  ctcLoss_f32(T: number, N: number, C: number, lp: Ptr, labels: Ptr, offsets: Ptr, inLens: Ptr, tgLens: Ptr,
+    blank: number, zeroInf: number, mean: number, out: Ptr, grad: Ptr, alpha: Ptr, beta: Ptr, ext: Ptr): number;
+  ctcLoss_f64(T: number, N: number, C: number, lp: Ptr, labels: Ptr, offsets: Ptr, inLens: Ptr, tgLens: Ptr,
+    blank: number, zeroInf: number, mean: number, out: Ptr, grad: Ptr, alpha: Ptr, beta: Ptr, ext: Ptr): number;
 }
 
 export interface Kernels

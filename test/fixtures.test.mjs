@@ -4,8 +4,13 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { nn, BUILD, fromFixture, mismatch } from "./_setup.mjs";
 import core from "./fixtures/core.json" with { type: "json" };
+import ctc from "./fixtures/ctc.json" with { type: "json" };
+import margin from "./fixtures/margin.json" with { type: "json" };
+import regression from "./fixtures/regression.json" with { type: "json" };
+import probabilistic from "./fixtures/probabilistic.json" with { type: "json" };
+import embedding from "./fixtures/embedding.json" with { type: "json" };
 
-const FILES = { core };
+const FILES = { core, ctc, margin, regression, probabilistic, embedding };
 
 function options(opts) {
   const out = {};

@@ -5,56 +5,79 @@
 
 import { attachGrad, gradSlot, GradSlot } from "../autograd.js";
 import { check } from "../errors.js";
-import { operandIn, outBuffer, readOut, scalarResult, suffix } from "../ops.js";
+import { arrayIn, operandIn, outBuffer, readOut, scalarResult, suffix } from "../ops.js";
 import {
   checkOptionKeys, REDUCTION_KEYS, Reduction, ReductionOptions, resolveReduction, tensorOption,
 } from "../options.js";
 import { withArena } from "../runtime.js";
 import {
-  FloatDType, Tensor, TensorLike, broadcastShapes, isFloat, listStr, numelOf, promoteFloat, sameShape, sizeStr,
-  toTensor, torchTypeName,
+  FloatDType, Tensor, TensorLike, broadcastShapes, convert, floatData, isFloat, listStr, numelOf, promoteFloat, sameShape,
+  sizeStr, toTensor, torchTypeName,
 } from "../tensor.js";
 
 /** Op ids of assembly/elementwise.ts. */
-export const enum Op { MSE = 0, L1 = 1, BCE = 2, BCE_LOGITS = 3 }
+export const enum Op {
+  MSE = 0, L1 = 1, BCE = 2, BCE_LOGITS = 3,
+  HUBER = 4, SMOOTH_L1 = 5, POISSON_LOG = 6, POISSON = 7, GAUSSIAN = 8, KL_DIV = 9, KL_DIV_LOG = 10,
+}
 
 export interface ElementwiseSpec {
   /** The family's dispatcher (assembly/elementwise.ts `elementwise_*` by default) and its op id. */
-  kernel?: "elementwise";
+  kernel?: "elementwise" | "marginElementwise";
   op: number;
-  /** Operands a, b and the optional c, each with whether PyTorch differentiates it. */
-  operands: { t: Tensor | null; grad: boolean }[];
+  /** Operands a, b and the optional c, each with whether PyTorch differentiates it; `shape`: read the
+   *  operand at this shape (same elements, e.g. GaussianNLL's unsqueezed var) before broadcasting. */
+  operands: { t: Tensor | null; grad: boolean; shape?: readonly number[] }[];
   weight?: Tensor | null;
   p0?: number;
   p1?: number;
   reduction: Reduction;
+  /** The reduced result (and every gradient) is divided by this (KLDiv batchmean: sum / size(0)). */
+  divisor?: number;
   /** The broadcast shape of the unreduced loss. */
   shape: readonly number[];
   dtype: FloatDType;
+  /** The result's dtype when it differs from the compute dtype (Huber keeps the input's). */
+  resultDtype?: FloatDType;
 }
 
 export function runElementwise(s: ElementwiseSpec): Tensor {
   const n = numelOf(s.shape);
   const d = s.dtype;
   return withArena((w) => {
-    const ptrs = s.operands.map((o) => (o.t ? operandIn(w, o.t, d, s.shape) : 0));
+    const ptrs = s.operands.map((o) => (o.t ? arrayIn(w, floatData(o.t, d), o.shape ?? o.t.shape, s.shape) : 0));
     while (ptrs.length < 3) ptrs.push(0);
     const wptr = s.weight ? operandIn(w, s.weight, d, s.shape) : 0;
     const out = outBuffer(w, d, n, s.reduction === "none");
     const wantGrad = s.operands.map((o) => o.t !== null && o.grad && o.t.requiresGrad);
     const g = [0, 1, 2].map((i) => outBuffer(w, d, n, wantGrad[i] ?? false));
-    const gscale = s.reduction === "mean" ? 1 / n : 1;
+    const div = s.divisor ?? 1;
+    const gscale = (s.reduction === "mean" ? 1 / n : 1) / div;
     const total = w.k[`${s.kernel ?? "elementwise"}_${suffix(d)}`](s.op, n, ptrs[0], ptrs[1], ptrs[2], wptr, s.p0 ?? 0, s.p1 ?? 0,
       out, g[0], g[1], g[2], gscale);
+    if (out && div !== 1) w.k[`scale_${suffix(d)}`](out, 1 / div, n);
+    const rd = s.resultDtype ?? d;
     const result = s.reduction === "none"
-      ? new Tensor(readOut(w, d, out, n), s.shape)
-      : scalarResult(s.reduction === "mean" ? total / n : total, d);
+      ? new Tensor(convert(readOut(w, d, out, n), rd), s.shape)
+      : scalarResult((s.reduction === "mean" ? total / n : total) / div, rd);
     const slots: GradSlot[] = [];
     s.operands.forEach((o, i) => {
-      if (wantGrad[i]) slots.push(...gradSlot(o.t!, readOut(w, d, g[i], n), s.shape));
+      if (wantGrad[i]) slots.push(...gradSlot(leafAs(o.t!, o.shape), readOut(w, d, g[i], n), s.shape));
     });
     return attachGrad(result, slots);
   });
+}
+
+/** `t` read at another shape with the same elements (GaussianNLL's unsqueezed var): a view whose
+ *  gradient lands in t.grad, at t's own shape. */
+function leafAs(t: Tensor, shape: readonly number[] | undefined): Tensor {
+  if (!shape || sameShape(shape, t.shape)) return t;
+  const view = new Tensor(t.data, shape, t.requiresGrad);
+  Object.defineProperty(view, "grad", {
+    get: () => t.grad,
+    set: (g: Tensor | null) => { t.grad = g === null ? null : new Tensor(g.data, t.shape); },
+  });
+  return view;
 }
 
 /** Float operands of an elementwise loss; integer targets are promoted (mse(f32, i64) works). */
