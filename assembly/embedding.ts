@@ -11,7 +11,7 @@
 // 0·NaN / 0·inf there is what makes NaN inputs give NaN gradients (LOSSES.md §22).
 
 import { ld, st, shiftOf, lanesOf, hsum, signT, FLUSH_BLOCK } from "./math";
-import { run } from "./elementwise";
+import { run } from "./driver";
 
 // @ts-ignore: decorator
 @inline function powT<T>(x: T, y: T): T {

@@ -6,7 +6,7 @@
 // and MultiLabelMargin are dedicated kernels that count a term only where z > 0 (strict), which also
 // drops NaN terms. Row kernels compute the gradient in the forward pass, already scaled by `gscale`.
 
-import { run } from "./elementwise";
+import { run } from "./driver";
 import { ld, st, shiftOf, lanesOf, hsum, expT, log1pT, FLUSH_BLOCK } from "./math";
 
 // ---------------------------------------------------------------- elementwise ops

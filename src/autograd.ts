@@ -71,11 +71,6 @@ export function gradSlotAt(w: Wasm, leaf: Tensor, ptr: number, d: FloatDType, lo
   return [{ leaf, local, localShape, gShape }];
 }
 
-/** A slot from a local gradient already copied out to JS (the copying path of `gradSlotAt`). */
-export function gradSlot(leaf: Tensor, local: FloatArray | null, localShape: readonly number[], gShape?: readonly number[]): GradSlot[] {
-  return leaf.requiresGrad && local !== null ? [{ leaf, local, localShape, gShape }] : [];
-}
-
 /** Accumulate a JS gradient array into leaf.grad (creating it, resident for a resident leaf). */
 function storeGrad(leaf: Tensor, grad: FloatArray): void {
   if (grad.constructor !== floatCtor(leaf.dtype as FloatDType) && isFloat(leaf.dtype)) grad = convert(grad, leaf.dtype) as FloatArray;

@@ -56,6 +56,14 @@ export function scalarResult(v: number, d: FloatDType): Tensor {
   return new Tensor(new (floatCtor(d))([v]), []);
 }
 
+/** A loss call's result: for 'none' the unreduced losses the kernel wrote at `out` (shape `shape`),
+ *  else its f64 `total`, divided by the loss's mean denominator `count` for 'mean'. */
+export function lossResult(w: Wasm, d: FloatDType, reduction: "none" | "mean" | "sum", out: Ptr,
+                           shape: readonly number[], total: number, count: number): Tensor {
+  if (reduction === "none") return new Tensor(readOut(w, d, out, numelOf(shape)), shape);
+  return scalarResult(reduction === "mean" ? total / count : total, d);
+}
+
 export function readOut(w: Wasm, d: FloatDType, ptr: Ptr, n: number): FloatArray {
   return w.copyOut(floatCtor(d), ptr, n);
 }

@@ -4,7 +4,7 @@
 
 import { attachGrad, gradSlotAt } from "../autograd.js";
 import { check } from "../errors.js";
-import { operandIn, outBuffer, readOut, scalarResult, suffix, tensorIn } from "../ops.js";
+import { lossResult, operandIn, outBuffer, suffix, tensorIn } from "../ops.js";
 import {
   checkOptionKeys, numberOption, REDUCTION_KEYS, Reduction, ReductionOptions, resolveReduction, tensorOption,
 } from "../options.js";
@@ -114,9 +114,7 @@ function runIndexLoss(c: IndexLossCall): Tensor {
     const out = outBuffer(w, d, P, reduction === "none");
     const grad = outBuffer(w, d, x.numel, x.requiresGrad);
     const total = c.kernel(w, d, xp, tp, wp, 1 / W, out, grad);
-    const result = reduction === "none"
-      ? new Tensor(readOut(w, d, out, P), L.outShape)
-      : scalarResult(reduction === "mean" ? total / W : total, d);
+    const result = lossResult(w, d, reduction, out, L.outShape, total, W);
     return attachGrad(result, gradSlotAt(w, x, grad, d, x.shape, L.gShape));
   });
 }
@@ -188,9 +186,7 @@ function crossEntropyProb(x: Tensor, y: Tensor, weight: Tensor | null, eps: numb
     const gy = outBuffer(w, d, y.numel, y.requiresGrad);
     const gscale = reduction === "mean" ? 1 / P : 1;
     const total = w.k[`crossEntropyProb_${suffix(d)}`](L.N, L.C, L.K, xp, yp, wp, eps, gscale, out, gx, gy);
-    const result = reduction === "none"
-      ? new Tensor(readOut(w, d, out, P), L.outShape)
-      : scalarResult(reduction === "mean" ? total / P : total, d);
+    const result = lossResult(w, d, reduction, out, L.outShape, total, P);
     return attachGrad(result, [
       ...gradSlotAt(w, x, gx, d, x.shape, L.gShape),
       ...gradSlotAt(w, y, gy, d, y.shape, L.gShape),

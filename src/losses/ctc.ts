@@ -7,9 +7,9 @@
 // plain arrays of integers or (unbatched) a single integer. nnloss follows PyTorch 2.x where 1.13 is
 // buggy: negative lengths are errors, and an input_length of 0 gives 0 (empty target) or +inf.
 
-import { attachGrad, gradSlot } from "../autograd.js";
+import { attachGrad, gradSlotAt } from "../autograd.js";
 import { check } from "../errors.js";
-import { floatCtor, operandIn, outBuffer, readOut, scalarResult, suffix } from "../ops.js";
+import { floatCtor, lossResult, operandIn, outBuffer, suffix } from "../ops.js";
 import { boolOption, checkOptionKeys, numberOption, Reduction, resolveReduction } from "../options.js";
 import { withArena } from "../runtime.js";
 import { FloatDType, Tensor, TensorLike, isFloat, toTensor, torchTypeName } from "../tensor.js";
@@ -123,10 +123,8 @@ export function ctcLoss(logProbs: TensorLike, targets: TensorLike, inputLengths:
     const total = w.k[`ctcLoss_${suffix(d)}`](T, N, C, lp, labels, offs, inl, tgl, blank, zeroInfinity ? 1 : 0,
       reduction === "mean" ? 1 : 0, out, grad, alpha, beta, ext);
 
-    const result = reduction === "none"
-      ? new Tensor(readOut(w, d, out, N), batched ? [N] : [])
-      : scalarResult(reduction === "mean" ? total / N : total, d);
+    const result = lossResult(w, d, reduction, out, batched ? [N] : [], total, N);
     // a per-sample result lines up with the batch dim of log_probs
-    return attachGrad(result, gradSlot(x, grad ? readOut(w, d, grad, x.numel) : null, x.shape, batched ? [1, N, 1] : [1, 1]));
+    return attachGrad(result, gradSlotAt(w, x, grad, d, x.shape, batched ? [1, N, 1] : [1, 1]));
   });
 }

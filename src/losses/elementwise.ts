@@ -3,7 +3,7 @@
 // call that yields the loss and every wanted gradient, the result tensor and its autograd slots —
 // and each loss adds only its own checks.
 
-import { attachGrad, gradSlot, GradSlot } from "../autograd.js";
+import { attachGrad, gradSlotAt, GradSlot } from "../autograd.js";
 import { check } from "../errors.js";
 import { arrayIn, operandIn, outBuffer, readOut, scalarResult, suffix } from "../ops.js";
 import {
@@ -45,7 +45,7 @@ export function runElementwise(s: ElementwiseSpec): Tensor {
   const n = numelOf(s.shape);
   const d = s.dtype;
   return withArena((w) => {
-    const ptrs = s.operands.map((o) => (o.t ? arrayIn(w, floatData(o.t, d), o.shape ?? o.t.shape, s.shape) : 0));
+    const ptrs = s.operands.map((o) => (!o.t ? 0 : o.shape ? arrayIn(w, floatData(o.t, d), o.shape, s.shape) : operandIn(w, o.t, d, s.shape)));
     while (ptrs.length < 3) ptrs.push(0);
     const wptr = s.weight ? operandIn(w, s.weight, d, s.shape) : 0;
     const out = outBuffer(w, d, n, s.reduction === "none");
@@ -62,7 +62,7 @@ export function runElementwise(s: ElementwiseSpec): Tensor {
       : scalarResult((s.reduction === "mean" ? total / n : total) / div, rd);
     const slots: GradSlot[] = [];
     s.operands.forEach((o, i) => {
-      if (wantGrad[i]) slots.push(...gradSlot(leafAs(o.t!, o.shape), readOut(w, d, g[i], n), s.shape));
+      if (wantGrad[i]) slots.push(...gradSlotAt(w, leafAs(o.t!, o.shape), g[i], d, s.shape));
     });
     return attachGrad(result, slots);
   });

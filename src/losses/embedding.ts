@@ -10,7 +10,7 @@
 
 import { attachGrad, gradSlotAt, GradSlot } from "../autograd.js";
 import { check, NNLossError } from "../errors.js";
-import { chainGrad, operandIn, outBuffer, readOut, scalarResult, suffix } from "../ops.js";
+import { chainGrad, lossResult, operandIn, outBuffer, readOut, suffix } from "../ops.js";
 import {
   boolOption, checkOptionKeys, numberOption, REDUCTION_KEYS, Reduction, ReductionOptions, resolveReduction,
 } from "../options.js";
@@ -66,12 +66,6 @@ function lastDim(shape: readonly number[]): number {
   return shape.length === 0 ? 1 : shape[shape.length - 1];
 }
 
-/** The loss tensor: the unreduced rows, or their mean / sum (Σℓ from the kernel, in f64). */
-function lossResult(read: () => FloatArray, total: number, rows: number, outShape: readonly number[],
-                    reduction: Reduction, d: FloatDType): Tensor {
-  if (reduction === "none") return new Tensor(read(), outShape);
-  return scalarResult(reduction === "mean" ? total / rows : total, d);
-}
 
 // ---------------------------------------------------------------- CosineEmbedding
 
@@ -101,7 +95,7 @@ export function cosineEmbeddingLoss(input1: TensorLike, input2: TensorLike, targ
     const g1 = outBuffer(w, d, R * D, x1.requiresGrad), g2 = outBuffer(w, d, R * D, x2.requiresGrad);
     const total = w.k[`cosineEmbedding_${suffix(d)}`](R, D, p1, p2, py, n1, n2, margin,
       reduction === "mean" ? 1 / R : 1, out, g1, g2);
-    const result = lossResult(() => readOut(w, d, out, R), total, R, outShape, reduction, d);
+    const result = lossResult(w, d, reduction, out, outShape, total, R);
     const gShape = [...outShape, 1];
     return attachGrad(result, [
       ...gradSlotAt(w, x1, g1, d, full, gShape),
@@ -152,7 +146,7 @@ function runTriplet(a: Tensor, p: Tensor, n: Tensor, s: TripletSpec): Tensor {
     const flags = (s.swap ? 1 : 0) | (s.marginLast ? 2 : 0);
     const total = w.k[`triplet_${suffix(d)}`](R, D, pa, pp, pn, count(a, p), count(a, n), count(p, n), s.p, s.eps,
       s.margin, flags, s.reduction === "mean" ? 1 / R : 1, out, ga, gp, gn);
-    const result = lossResult(() => readOut(w, d, out, R), total, R, outShape, s.reduction, d);
+    const result = lossResult(w, d, s.reduction, out, outShape, total, R);
     const gShape = full.length === 0 ? [] : [...outShape, 1];
     return attachGrad(result, [
       ...gradSlotAt(w, a, ga, d, full, gShape),
@@ -237,7 +231,7 @@ function tripletViaDistance(fn: DistanceFunction, a: Tensor, p: Tensor, n: Tenso
       if (x!.t._gradFn === null && x!.t.requiresGrad) leafSlots.push(...gradSlotAt(w, x!.t, g[i], d, shape));
       else locals[i] = readOut(w, d, g[i], size);
     });
-    return lossResult(() => readOut(w, d, out, size), total, size, shape, reduction, d);
+    return lossResult(w, d, reduction, out, shape, total, size);
   });
   if (!wants.some(Boolean)) return result;
   const leafBackward = leafSlots.length > 0 ? attachGrad(result, leafSlots)._gradFn : null;

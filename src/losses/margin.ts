@@ -3,9 +3,9 @@
 // MultiLabelMargin and MultiLabelSoftMargin are row kernels that also compute the input gradient in
 // the forward pass. Shapes, dtypes and PyTorch's checks (in PyTorch's order) live here.
 
-import { attachGrad, gradSlot } from "../autograd.js";
+import { attachGrad, gradSlotAt } from "../autograd.js";
 import { check, NNLossError } from "../errors.js";
-import { operandIn, outBuffer, readOut, scalarResult, suffix } from "../ops.js";
+import { lossResult, operandIn, outBuffer, suffix } from "../ops.js";
 import {
   checkOptionKeys, numberOption, REDUCTION_KEYS, Reduction, ReductionOptions, resolveReduction, tensorOption,
 } from "../options.js";
@@ -155,12 +155,10 @@ export function multilabelSoftMarginLoss(input: TensorLike, target: TensorLike,
     const gy = outBuffer(w, d, n, y.requiresGrad);
     const gscale = (reduction === "mean" ? 1 / M : 1) / C;
     const total = w.k[`multilabelSoftMargin_${suffix(d)}`](outer, L, inner, xp, yp, wp, C, gscale, out, gx, gy);
-    const result = reduction === "none"
-      ? new Tensor(readOut(w, d, out, M), outShape)
-      : scalarResult(reduction === "mean" ? total / M : total, d);
+    const result = lossResult(w, d, reduction, out, outShape, total, M);
     return attachGrad(result, [
-      ...gradSlot(x, gx ? readOut(w, d, gx, n) : null, shape, gShape),
-      ...gradSlot(y, gy ? readOut(w, d, gy, n) : null, shape, gShape),
+      ...gradSlotAt(w, x, gx, d, shape, gShape),
+      ...gradSlotAt(w, y, gy, d, shape, gShape),
     ]);
   });
 }
@@ -222,10 +220,8 @@ function runRowLoss(c: RowLossCall): Tensor {
     const grad = outBuffer(w, d, x.numel, x.requiresGrad);
     const gscale = (reduction === "mean" ? 1 / Lt.N : 1) / Lt.C;
     const total = Lt.N === 0 ? 0 : c.kernel(w, d, xp, tp, gscale, out, grad);
-    const result = reduction === "none"
-      ? new Tensor(readOut(w, d, out, Lt.N), Lt.outShape)
-      : scalarResult(reduction === "mean" ? total / Lt.N : total, d);
-    return attachGrad(result, gradSlot(x, grad ? readOut(w, d, grad, x.numel) : null, x.shape, Lt.gShape));
+    const result = lossResult(w, d, reduction, out, Lt.outShape, total, Lt.N);
+    return attachGrad(result, gradSlotAt(w, x, grad, d, x.shape, Lt.gShape));
   });
 }
 
