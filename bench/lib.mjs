@@ -32,7 +32,70 @@ export function measure(fn, { warmupCalls, warmupMs, minReps, budgetMs }) {
   return stats(times);
 }
 
-function stats(times) {
+/**
+ * Time several implementations of the same work side by side, interleaved so that the machine's load
+ * falls on all of them alike. Each impl is { name, batch(k, lead) } where batch runs `lead` untimed
+ * calls then k timed calls and resolves to their times in ms. Every impl is warmed up first (at least
+ * `warmupCalls` calls and `warmupMs`); then rounds run each impl once per round, in a rotating order,
+ * with k chosen so that a batch of a cheap impl lasts about `batchMs`, until there are `minReps` rounds
+ * and `budgetMs` has passed (or `maxMs`, once 3 rounds are in). An impl faster than `leadBelowMs` gets
+ * an untimed call before each batch, so that its data is back in cache as in a loop.
+ * Returns Map(name → stats) with stats as from measure().
+ */
+export async function measureInterleaved(impls, { warmupCalls, warmupMs, minReps, budgetMs, batchMs = 0, maxMs = Infinity, leadBelowMs = 20 }) {
+  const est = new Map(), samples = new Map();
+  for (const impl of impls) {
+    const warm = [];
+    for (const t0 = performance.now(); warm.length < warmupCalls || performance.now() - t0 < warmupMs;) {
+      warm.push(...(await impl.batch(1, 0)));
+    }
+    est.set(impl, stats(warm.slice(Math.floor(warm.length / 2))).median);
+    samples.set(impl, []);
+  }
+  const t0 = performance.now();
+  for (let round = 0; ; round++) {
+    const elapsed = performance.now() - t0;
+    if (round >= minReps && (elapsed >= budgetMs || (round >= 3 && elapsed >= maxMs))) break;
+    for (let j = 0; j < impls.length; j++) {
+      const impl = impls[(j + round) % impls.length];
+      const e = est.get(impl);
+      const k = Math.max(1, Math.min(50, Math.floor(batchMs / Math.max(e, 1e-3))));
+      // an untimed lead call first brings the impl's data back into cache after the others ran
+      samples.get(impl).push(...(await impl.batch(k, e < leadBelowMs ? 1 : 0)));
+    }
+  }
+  return new Map(impls.map((i) => [i.name, stats(samples.get(i))]));
+}
+
+/** A batch runner for a synchronous function (see measureInterleaved). */
+export function syncBatch(fn) {
+  return (k, lead) => {
+    for (let i = 0; i < lead; i++) sink = fn();
+    const times = new Array(k);
+    for (let i = 0; i < k; i++) {
+      const s = performance.now();
+      sink = fn();
+      times[i] = performance.now() - s;
+    }
+    return times;
+  };
+}
+
+/** A batch runner for an async function (see measureInterleaved). */
+export function asyncBatch(fn) {
+  return async (k, lead) => {
+    for (let i = 0; i < lead; i++) sink = await fn();
+    const times = new Array(k);
+    for (let i = 0; i < k; i++) {
+      const s = performance.now();
+      sink = await fn();
+      times[i] = performance.now() - s;
+    }
+    return times;
+  };
+}
+
+export function stats(times) {
   const s = [...times].sort((a, b) => a - b);
   const q = (p) => {
     const i = p * (s.length - 1), lo = Math.floor(i);
@@ -73,5 +136,6 @@ export function machineInfo() {
     node: process.version,
     v8: process.versions.v8,
     commit,
+    loadAvg: os.loadavg().map((v) => +v.toFixed(2)),
   };
 }

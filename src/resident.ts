@@ -6,7 +6,11 @@ import { check, NNLossError } from "./errors.js";
 import { TypedArrayCtor, Wasm, wasm } from "./runtime.js";
 import { DType, ResidentStorage, Tensor, TypedArray, arrayCtor, isFloat, numelOf } from "./tensor.js";
 
-const registry = new FinalizationRegistry<Storage>((s) => s.free());
+// Engines without FinalizationRegistry (e.g. workerd before 2025-09) simply rely on dispose().
+const registry: Pick<FinalizationRegistry<Storage>, "register" | "unregister"> =
+  typeof FinalizationRegistry === "function"
+    ? new FinalizationRegistry<Storage>((s) => s.free())
+    : { register() {}, unregister: () => false };
 
 class Storage implements ResidentStorage {
   private freed = false;

@@ -1,8 +1,19 @@
-// Shared by every test file: loads nnloss from the built bundle (the real artifact) and picks the
-// wasm build from NNLOSS_BUILD ("simd" | "scalar"; default: what the engine supports).
+// Shared by every test file, in every runtime (Node, Deno, Chromium): loads nnloss from the built
+// bundle (the real artifact) and picks the wasm build ("simd" | "scalar"; default: what the engine
+// supports) from NNLOSS_BUILD in the environment (Node, Deno), or in the browser from the
+// NNLOSS_BUILD global the harness sets or the page's ?build= parameter.
 import * as nn from "../dist/index.js";
 
-const build = globalThis.process?.env?.NNLOSS_BUILD ?? globalThis.NNLOSS_BUILD ?? "auto";
+function chosenBuild() {
+  let fromEnv;
+  try {
+    fromEnv = globalThis.Deno?.env.get("NNLOSS_BUILD") ?? globalThis.process?.env?.NNLOSS_BUILD;
+  } catch {} // Deno without --allow-env
+  if (fromEnv) return fromEnv;
+  if (globalThis.NNLOSS_BUILD) return globalThis.NNLOSS_BUILD;
+  return globalThis.location ? new URL(globalThis.location.href).searchParams.get("build") ?? "auto" : "auto";
+}
+const build = chosenBuild();
 await nn.init({ simd: build === "scalar" ? false : build === "simd" ? true : "auto" });
 export { nn };
 export const BUILD = nn.backend();
