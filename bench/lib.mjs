@@ -36,9 +36,10 @@ export function measure(fn, { warmupCalls, warmupMs, minReps, budgetMs }) {
  * Time several implementations of the same work side by side, interleaved so that the machine's load
  * falls on all of them alike. Each impl is { name, batch(k, lead) } where batch runs `lead` untimed
  * calls then k timed calls and resolves to their times in ms. Every impl is warmed up first (at least
- * `warmupCalls` calls and `warmupMs`); then rounds run each impl once per round, in a rotating order,
- * with k chosen so that a batch of a cheap impl lasts about `batchMs`, until there are `minReps` rounds
- * and `budgetMs` has passed (or `maxMs`, once 3 rounds are in). An impl faster than `leadBelowMs` gets
+ * `warmupCalls` calls and `warmupMs`; with none, `impl.firstMs` estimates its cost); then rounds run
+ * each impl once per round, in a rotating order, with k chosen so that a batch of a cheap impl lasts
+ * about `batchMs`, until there are `minReps` rounds and `budgetMs` has passed (or `maxMs`, once 3
+ * rounds are in). An impl faster than `leadBelowMs` gets
  * an untimed call before each batch, so that its data is back in cache as in a loop.
  * Returns Map(name → stats) with stats as from measure().
  */
@@ -49,7 +50,7 @@ export async function measureInterleaved(impls, { warmupCalls, warmupMs, minReps
     for (const t0 = performance.now(); warm.length < warmupCalls || performance.now() - t0 < warmupMs;) {
       warm.push(...(await impl.batch(1, 0)));
     }
-    est.set(impl, stats(warm.slice(Math.floor(warm.length / 2))).median);
+    est.set(impl, warm.length ? stats(warm.slice(Math.floor(warm.length / 2))).median : impl.firstMs ?? 1);
     samples.set(impl, []);
   }
   const t0 = performance.now();

@@ -27,6 +27,8 @@ const RUNS = [
   { name: "chromium/scalar", ...chromiumRun("scalar") },
   { name: "packaging", ...uvu("test/packaging", "\\.e2e\\.mjs$"), chromium: true },
   { name: "chromium/bench-web", ...uvu("bench/web", "\\.e2e\\.mjs$"), chromium: true },
+  { name: "node/examples", ...uvu("examples", "^examples\\.e2e\\.mjs$") },
+  { name: "chromium/examples", ...uvu("examples/web", "\\.e2e\\.mjs$"), chromium: true },
 ];
 const TIMEOUT_MS = 10 * 60_000;
 

@@ -44,7 +44,7 @@ export async function startTorch() {
   return {
     version: hello.torch,
     threads: hello.threads,
-    /** Loads one case; returns { loss, grad } of PyTorch's forward and forward+backward. */
+    /** Loads one case; returns { loss, grad } of PyTorch's forward and forward+backward, and firstMs. */
     async load(expr, args) {
       const files = args.map((a, i) => {
         const p = path.join(dir, `a${i}.bin`);
@@ -56,7 +56,8 @@ export async function startTorch() {
       const buf = readFileSync(gradPath);
       for (const f of files) rmSync(f.path);
       rmSync(gradPath);
-      return { loss: r.loss, grad: new Float32Array(buf.buffer, buf.byteOffset, buf.byteLength / 4) };
+      return { loss: r.loss, grad: new Float32Array(buf.buffer, buf.byteOffset, buf.byteLength / 4),
+        firstMs: { fwd: r.fwd_ms, fwdBwd: r.fwdBwd_ms } };
     },
     /** A batch runner (see measureInterleaved): times measured inside Python. */
     batch: (pass) => async (k, lead) => (await request({ cmd: "time", pass, calls: k, lead })).times,

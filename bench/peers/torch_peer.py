@@ -4,7 +4,8 @@ Run by bench/peers/torch.mjs with /usr/bin/python3. Single-threaded (torch.set_n
 Requests, one JSON object per line:
   {"cmd": "info"}
   {"cmd": "load", "expr": "F.mse_loss(a0, a1)", "args": [{"path", "dtype", "shape"}], "grad_path": path}
-      -> loss of the forward pass, and the gradient of a0 written to grad_path (float32, raw)
+      -> loss of the forward pass and the times of these first calls; the gradient of a0 is written
+         to grad_path (float32, raw)
   {"cmd": "time", "pass": "fwd" | "fwdBwd", "calls": k, "lead": l} -> {"times": [ms, ...]}
 The forward pass runs on inputs that do not require grad; forward+backward sets a0.requires_grad,
 calls backward() on the loss and clears a0.grad after each call. Every call reads the loss with .item().
@@ -60,11 +61,14 @@ for line in sys.stdin:
                     for a in req["args"]]
             state = {"args": args, "x": args[0].detach().clone().requires_grad_(True),
                      "code": compile(req["expr"], "<loss>", "eval")}
+            t0 = time.perf_counter()
             loss = call("fwd")
+            t1 = time.perf_counter()
             call("fwdBwd")
+            t2 = time.perf_counter()
             state["x"].grad.detach().numpy().astype(np.float32).tofile(req["grad_path"])
             state["x"].grad = None
-            reply({"loss": loss})
+            reply({"loss": loss, "fwd_ms": (t1 - t0) * 1e3, "fwdBwd_ms": (t2 - t1) * 1e3})
         elif req["cmd"] == "time":
             p = req["pass"]
             x = state["x"]
