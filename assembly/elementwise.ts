@@ -56,7 +56,7 @@ class Bce {
 }
 
 // BCEWithLogits with pos_weight pw (c): L = 1 + (pw − 1)·y; ℓ = (1 − y)·x + L·softplus(−x);
-// ∂x = (pw·y + 1 − y)·σ(x) − pw·y; ∂y = −x + (pw − 1)·softplus(−x).
+// ∂x = (pw·y + 1 − y)·σ(x) − pw·y; ∂y = −x, or logσ(−x) − pw·logσ(x) with a pos_weight (PyTorch's forms).
 class BceLogits {
   @inline loss<T>(x: T, y: T, pw: T, p0: f64, p1: f64): T {
     return (<T>1 - y) * x + (<T>1 + (pw - <T>1) * y) * softplusT<T>(-x);
@@ -64,7 +64,11 @@ class BceLogits {
   @inline da<T>(x: T, y: T, pw: T, p0: f64, p1: f64): T {
     return (pw * y + <T>1 - y) * sigmoidT<T>(x) - pw * y;
   }
-  @inline db<T>(x: T, y: T, pw: T, p0: f64, p1: f64): T { return -x + (pw - <T>1) * softplusT<T>(-x); }
+  /** PyTorch's target backward: logσ(−x) − pw·logσ(x) with a pos_weight (p0 = 1), else −x. (The
+   *  algebraically equal −x + (pw − 1)·softplus(−x) would give 0·∞ = NaN at x = −∞.) */
+  @inline db<T>(x: T, y: T, pw: T, p0: f64, p1: f64): T {
+    return p0 != 0 ? pw * softplusT<T>(-x) - softplusT<T>(x) : -x;
+  }
   @inline dc<T>(a: T, b: T, c: T, p0: f64, p1: f64): T { return <T>0; }
 }
 

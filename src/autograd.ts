@@ -118,13 +118,16 @@ function backwardResident(s: GradSlot, local: Tensor, gData: FloatArray | null, 
     leaf.grad = local; // the block becomes the gradient
     return;
   }
-  if (leaf.grad === null) leaf.grad = residentCopy(new (floatCtor(d))(n), leaf.shape);
-  const dst = leaf.grad;
-  if (dst.resident && dst.dtype === d) {
-    dst.data; // validates the target
-    w.k[`axpy_${suffix(d)}`](dst._storage!.ptr, local._storage!.ptr, alpha, n);
-  } else {
-    storeGrad(leaf, chainGrad((local.data as FloatArray).slice(), s.localShape, null, s.localShape, alpha, leaf.shape));
+  try {
+    if (leaf.grad === null) leaf.grad = residentCopy(new (floatCtor(d))(n), leaf.shape);
+    const dst = leaf.grad;
+    if (dst.resident && dst.dtype === d) {
+      dst.data; // validates the target (throws if it was disposed)
+      w.k[`axpy_${suffix(d)}`](dst._storage!.ptr, local._storage!.ptr, alpha, n);
+    } else {
+      storeGrad(leaf, chainGrad((local.data as FloatArray).slice(), s.localShape, null, s.localShape, alpha, leaf.shape));
+    }
+  } finally {
+    if (!retain) local.dispose(); // also when the target was unusable: never leak the local block
   }
-  if (!retain) local.dispose();
 }

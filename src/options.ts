@@ -46,8 +46,8 @@ export function resolveReduction(opts: ReductionOptions, rules: ReductionRules =
 
 /** Reject option keys the PyTorch signature does not have, in Python's words. */
 export function checkOptionKeys(opts: object | undefined, allowed: readonly string[], fname: string): void {
-  if (opts === undefined || opts === null) return;
-  check(typeof opts === "object", `${fname}(): options must be an object`);
+  if (opts === undefined) return;
+  check(typeof opts === "object" && opts !== null, `${fname}(): options must be an object`);
   for (const key of Object.keys(opts)) {
     if ((opts as Record<string, unknown>)[key] === undefined) continue;
     check(allowed.includes(key), `${fname}() got an unexpected keyword argument '${key}'`);

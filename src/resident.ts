@@ -62,6 +62,7 @@ export interface EmptyOptions {
 function parseEmpty(shape: readonly number[], opts: DType | EmptyOptions | undefined): { dtype: DType; requiresGrad: boolean } {
   check(Array.isArray(shape) && shape.every((s) => Number.isInteger(s) && s >= 0),
     () => `shape must be a list of non-negative integers, got ${JSON.stringify(shape)}`);
+  check(shape.length <= 32, "tensors may have at most 32 dimensions");
   const o = typeof opts === "string" ? { dtype: opts } : opts ?? {};
   const dtype = o.dtype ?? "float32";
   check(["float32", "float64", "int32", "int64"].includes(dtype), () => `unsupported dtype ${String(dtype)}`);

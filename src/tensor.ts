@@ -126,8 +126,11 @@ export function tensor(data: TypedArray | ArrayLike<number> | number, shape?: re
   if (typeof data === "number") {
     return tensor([data], shape ?? [], options);
   }
+  check(typeof options === "object" && options !== null, "tensor(): options must be an object");
+  check(options.dtype === undefined || DTYPES.includes(options.dtype), () => `unsupported dtype ${String(options.dtype)}`);
   let arr: TypedArray;
   if (isTypedArray(data)) {
+    checkAttached(data, "tensor(): data");
     arr = options.dtype && options.dtype !== dtypeOf(data) ? convert(data, options.dtype) : data;
   } else {
     check(data != null && typeof (data as ArrayLike<number>).length === "number", "tensor(): data must be a typed array or an array of numbers");
@@ -144,8 +147,16 @@ export function tensor(data: TypedArray | ArrayLike<number> | number, shape?: re
  * `torch.tensor([1, 0, 2])` would be.
  */
 export function toTensor(arg: unknown, name: string, indexTarget = false): Tensor {
-  if (arg instanceof Tensor) return arg;
-  if (isTypedArray(arg)) return new Tensor(arg, [arg.length]);
+  if (arg instanceof Tensor) {
+    // a tensor over a buffer that was transferred (or shrunk) since: its data no longer has numel elements
+    check(arg.data.length === arg.numel, () => `${name}: the tensor's data has ${arg.data.length} elements but its shape ` +
+      `${listStr(arg.shape)} needs ${arg.numel}: its ArrayBuffer was detached (transferred) or resized`);
+    return arg;
+  }
+  if (isTypedArray(arg)) {
+    checkAttached(arg, name);
+    return new Tensor(arg, [arg.length]);
+  }
   if (Array.isArray(arg)) {
     return new Tensor(fromNumbers(arg, indexTarget && arg.every(Number.isInteger) ? "int64" : "float32"), [arg.length]);
   }
@@ -157,6 +168,7 @@ export function toTensor(arg: unknown, name: string, indexTarget = false): Tenso
         ? fromNumbers(data, indexTarget && data.every(Number.isInteger) ? "int64" : "float32")
         : null;
     check(arr !== null, `${name} must be a Tensor, a typed array or { data, shape }`);
+    checkAttached(arr, name);
     const shp = shape ?? [arr.length];
     checkShape(shp, arr.length);
     return new Tensor(arr, shp);
@@ -176,6 +188,25 @@ export function dtypeOf(a: TypedArray): DType {
   if (a instanceof Int32Array) return "int32";
   if (a instanceof BigInt64Array) return "int64";
   throw new NNLossError("unsupported array type: use Float32Array, Float64Array, Int32Array or BigInt64Array");
+}
+
+/** A typed array whose ArrayBuffer was transferred or otherwise detached reads as empty: reject it
+ *  rather than compute on zero elements. */
+function checkAttached(a: TypedArray, name: string): void {
+  if (a.byteLength === 0 && isDetached(a.buffer)) {
+    throw new NNLossError(`${name} is a typed array whose ArrayBuffer was detached (transferred or released): its elements are gone`);
+  }
+}
+
+function isDetached(b: ArrayBufferLike): boolean {
+  const flag = (b as { detached?: unknown }).detached;
+  if (typeof flag === "boolean") return flag;
+  try {
+    new Uint8Array(b); // throws on a detached buffer in engines without ArrayBuffer.prototype.detached
+    return false;
+  } catch {
+    return true;
+  }
 }
 
 export function isTypedArray(a: unknown): a is TypedArray {
@@ -200,9 +231,29 @@ export function convert(a: TypedArray, to: DType): TypedArray {
   return out;
 }
 
-function fromNumbers(data: ArrayLike<number>, dtype: DType): TypedArray {
-  if (dtype === "int64") return BigInt64Array.from(data, (v) => BigInt(v));
-  return (arrayCtor(dtype) as Float32ArrayConstructor).from(data);
+const DTYPES: readonly string[] = ["float32", "float64", "int32", "int64"];
+
+/** A typed array of `dtype` from plain numbers (int64 also takes bigints); anything else is an error. */
+function fromNumbers(data: ArrayLike<unknown>, dtype: DType): TypedArray {
+  const n = data.length;
+  check(Number.isSafeInteger(n) && n >= 0, () => `data must have a valid length, got ${String(n)}`);
+  let out: TypedArray;
+  try {
+    out = new (arrayCtor(dtype))(n);
+  } catch {
+    throw new NNLossError(`out of memory: cannot allocate a ${dtype} array of ${n} elements`);
+  }
+  for (let i = 0; i < n; i++) {
+    const v = data[i];
+    if (dtype === "int64") {
+      check(typeof v === "bigint" || Number.isInteger(v), () => `int64 data must be integers, got ${String(v)} at index ${i}`);
+      out[i] = BigInt(v as number | bigint);
+    } else {
+      check(typeof v === "number", () => `data must be numbers, got ${typeof v} at index ${i}`);
+      out[i] = v;
+    }
+  }
+  return out;
 }
 
 /** The dtype floating operands compute in: float64 if any is float64, else float32. */

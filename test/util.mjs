@@ -1,7 +1,7 @@
 // Shared by the reliability tests (hostile, property, gradcheck, soak, workers): the catalogue of all
-// 21 losses with a known-good call each, a seedable PRNG, and small assertion helpers. No bare imports
-// besides uvu's assert, so the worker script (which has no import map in a browser) can use the
-// PRNG-free parts through test/workers/cases.mjs.
+// 21 losses with a known-good call each, seeds and counts from the environment, fast-check in every
+// runtime, and small assertion helpers. (Random calls for the soak and the workers, which must load
+// in a Web Worker without an import map, live in test/cases.mjs.)
 import * as assert from "uvu/assert";
 import { nn } from "./_setup.mjs";
 
@@ -42,21 +42,7 @@ export function envNumber(name, fallback) {
   return v != null && v !== "" && Number.isFinite(Number(v)) ? Number(v) : fallback;
 }
 
-/** mulberry32: a small deterministic PRNG; `rng()` in [0, 1). */
-export function prng(seed) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  next.int = (lo, hi) => lo + Math.floor(next() * (hi - lo + 1)); // inclusive
-  next.pick = (arr) => arr[Math.floor(next() * arr.length)];
-  next.uniform = (lo, hi) => lo + (hi - lo) * next();
-  return next;
-}
+export { prng } from "./cases.mjs";
 
 export const f32 = (values, shape, grad = false) => nn.tensor(Float32Array.from(values), shape, { requiresGrad: grad });
 export const f64 = (values, shape, grad = false) => nn.tensor(Float64Array.from(values), shape, { requiresGrad: grad });
@@ -147,4 +133,37 @@ export function sameNumbers(a, b) {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (!(Object.is(a[i], b[i]) || a[i] === b[i])) return false;
   return true;
+}
+
+/**
+ * fast-check, in every runtime. Node and Deno resolve the bare specifier from node_modules; the browser
+ * suite page's import map lists only uvu's packages, so in a page without a mapping this adds one
+ * (Chromium merges several import maps) built from the packages' own `exports`, served from the repo.
+ */
+export async function loadFastCheck() {
+  if (globalThis.document && !resolvable("fast-check")) {
+    const root = new URL("../node_modules/", import.meta.url);
+    const imports = {};
+    for (const pkg of ["fast-check", "pure-rand"]) {
+      const { exports } = await (await fetch(new URL(`${pkg}/package.json`, root))).json();
+      for (const [key, target] of Object.entries(exports)) {
+        const file = typeof target === "string" ? target : target.import?.default ?? target.import ?? target.default;
+        if (typeof file === "string" && file.endsWith(".js")) imports[`${pkg}${key.slice(1)}`] = new URL(`${pkg}/${file}`, root).href;
+      }
+    }
+    const script = document.createElement("script");
+    script.type = "importmap";
+    script.textContent = JSON.stringify({ imports });
+    document.head.append(script);
+  }
+  return (await import("fast-check")).default;
+}
+
+function resolvable(specifier) {
+  try {
+    import.meta.resolve(specifier);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -165,6 +165,7 @@ export function binaryCrossEntropyWithLogits(input: TensorLike, target: TensorLi
   return runElementwise({
     op: Op.BCE_LOGITS,
     operands: [{ t: x, grad: true }, { t: y, grad: true }, { t: posWeight, grad: false }],
+    p0: posWeight ? 1 : 0, // the target gradient's form depends on whether pos_weight was given
     weight, reduction, shape: x.shape, dtype,
   });
 }

@@ -2,6 +2,7 @@
 // resolves the legacy sizeAverage/reduce pair into `reduction` and stores tensor options (weight,
 // posWeight) as Tensors; the forward pass validates everything else. One file per loss family.
 
+import { check } from "../errors.js";
 import { legacyReduction, ReductionOptions, tensorOption } from "../options.js";
 import type { Tensor, TensorLike } from "../tensor.js";
 
@@ -11,6 +12,7 @@ export abstract class Loss<O extends ReductionOptions = ReductionOptions> {
   protected readonly options: O;
 
   constructor(options: O = {} as O) {
+    check(typeof options === "object" && options !== null, `${new.target.name}: options must be an object`);
     const { sizeAverage, reduce, ...rest } = options;
     this.reduction = sizeAverage != null || reduce != null ? legacyReduction(sizeAverage, reduce) : (options.reduction ?? "mean");
     this.options = { ...rest } as O;
