@@ -6,10 +6,16 @@
 // own tight loop. An op provides
 //   loss(a, b, c, p0, p1): T          the unweighted loss term
 //   da / db / dc(a, b, c, p0, p1): T  its partial derivatives (only called when that gradient is wanted)
-// and, optionally, v128 versions (`lossV`, `daV`, `dbV`) used by the SIMD build — or, for ops with a
-// parameter, `lossPV`, `daPV`, `dbPV` taking p0 splatted into a v128 as a third argument.
+// and, optionally, v128 versions used by the SIMD build, one of:
+//   `lossV`, `daV`, `dbV` (a, b)                generic over T, two operands, no parameter;
+//   `lossPV`, `daPV`, `dbPV` (a, b, vp)         generic over T, p0 splatted into vp;
+//   `lossF4`, `daF4`, `dbF4` [, `dcF4`] (a, b, c, vp, p0, p1)   f32x4 only (f64 stays scalar), with the
+//                                               third operand c (splat(1) when absent); ops that read c
+//                                               (or want ∂c) must have this form.
+// Each vector form must reproduce the scalar op lane by lane, IEEE special cases included.
 // p0, p1 are per-call scalar parameters (delta, beta, margin, eps, flags, ...).
 // Absent operands: `c` reads as 1 when its pointer is 0 (BCEWithLogits' pos_weight); `w` as 1.
+// The weight is applied by the driver, in both paths, as ℓ = w·f and ∂ = (gscale·w)·∂f.
 
 import { ld, st, shiftOf, lanesOf, hsum, FLUSH_BLOCK } from "./math";
 
@@ -20,31 +26,47 @@ import { ld, st, shiftOf, lanesOf, hsum, FLUSH_BLOCK } from "./math";
 export function run<T, OP>(n: i32, a: usize, b: usize, c: usize, w: usize, p0: f64, p1: f64,
                     out: usize, ga: usize, gb: usize, gc: usize, gscale: f64): f64 {
   const op = changetype<OP>(0);
-  if (ASC_FEATURE_SIMD && (isDefined(op.lossV) || isDefined(op.lossPV)) && c == 0 && w == 0) {
-    return runSimd<T, OP>(n, a, b, p0, p1, out, ga, gb, gscale);
+  if (ASC_FEATURE_SIMD) {
+    if (isDefined(op.lossF4) ? sizeof<T>() == 4 : (isDefined(op.lossV) || isDefined(op.lossPV))) {
+      // a c operand (or its gradient) needs the three-operand form
+      if ((c == 0 || isDefined(op.lossF4)) && (gc == 0 || isDefined(op.dcF4))) {
+        return runSimd<T, OP>(n, a, b, c, w, p0, p1, out, ga, gb, gc, gscale);
+      }
+    }
   }
   return runScalar<T, OP>(n, a, b, c, w, p0, p1, out, ga, gb, gc, gscale);
 }
 
+/** One element of the general scalar loop: stores its outputs, returns w·ℓ. */
+// @ts-ignore: decorator
+@inline function scalarElem<T, OP>(i: usize, a: usize, b: usize, c: usize, w: usize, p0: f64, p1: f64,
+                                   out: usize, ga: usize, gb: usize, gc: usize, g: T): T {
+  const op = changetype<OP>(0);
+  const x = ld<T>(a, i);
+  const y = ld<T>(b, i);
+  const z: T = c ? ld<T>(c, i) : <T>1;
+  const wi: T = w ? ld<T>(w, i) : <T>1;
+  const l = wi * op.loss<T>(x, y, z, p0, p1);
+  if (out) st<T>(out, i, l);
+  if (ga) st<T>(ga, i, g * wi * op.da<T>(x, y, z, p0, p1));
+  if (gb) st<T>(gb, i, g * wi * op.db<T>(x, y, z, p0, p1));
+  if (gc) st<T>(gc, i, g * wi * op.dc<T>(x, y, z, p0, p1));
+  return l;
+}
+
 function runScalar<T, OP>(n: i32, a: usize, b: usize, c: usize, w: usize, p0: f64, p1: f64,
                           out: usize, ga: usize, gb: usize, gc: usize, gscale: f64): f64 {
-  const op = changetype<OP>(0);
   if ((c | w | out | ga | gb | gc) == 0) return sumScalar<T, OP>(n, a, b, p0, p1);
   const g = <T>gscale;
-  let total: f64 = 0;
-  for (let i: usize = 0; i < <usize>n; i++) {
-    const x = ld<T>(a, i);
-    const y = ld<T>(b, i);
-    const z: T = c ? ld<T>(c, i) : <T>1;
-    const wi: T = w ? ld<T>(w, i) : <T>1;
-    const l = wi * op.loss<T>(x, y, z, p0, p1);
-    total += <f64>l;
-    if (out) st<T>(out, i, l);
-    if (ga) st<T>(ga, i, g * wi * op.da<T>(x, y, z, p0, p1));
-    if (gb) st<T>(gb, i, g * wi * op.db<T>(x, y, z, p0, p1));
-    if (gc) st<T>(gc, i, g * wi * op.dc<T>(x, y, z, p0, p1));
+  // two independent f64 accumulators (even / odd elements), so the sum is not one latency chain
+  let s0: f64 = 0, s1: f64 = 0;
+  let i: usize = 0;
+  for (; i + 2 <= <usize>n; i += 2) {
+    s0 += <f64>scalarElem<T, OP>(i, a, b, c, w, p0, p1, out, ga, gb, gc, g);
+    s1 += <f64>scalarElem<T, OP>(i + 1, a, b, c, w, p0, p1, out, ga, gb, gc, g);
   }
-  return total;
+  if (i < <usize>n) s0 += <f64>scalarElem<T, OP>(i, a, b, c, w, p0, p1, out, ga, gb, gc, g);
+  return s0 + s1;
 }
 
 /** Forward-only, two operands: the plain sum, with two independent f64 accumulators. */
@@ -60,56 +82,80 @@ function sumScalar<T, OP>(n: i32, a: usize, b: usize, p0: f64, p1: f64): f64 {
   return s0 + s1;
 }
 
-// The v128 hooks of an op: the parametric `…PV(a, b, vp)` form if it has one, else `…V(a, b)`.
+// The v128 hooks of an op: `…F4(a, b, c, vp, p0, p1)` if it has one, else the parametric
+// `…PV(a, b, vp)`, else `…V(a, b)`.
 // @ts-ignore: decorator
-@inline function lossVec<T, OP>(x: v128, y: v128, vp: v128): v128 {
+@inline function lossVec<T, OP>(x: v128, y: v128, z: v128, vp: v128, p0: f64, p1: f64): v128 {
   const op = changetype<OP>(0);
-  if (isDefined(op.lossPV)) { return op.lossPV<T>(x, y, vp); } else { return op.lossV<T>(x, y); }
+  if (isDefined(op.lossF4)) { return op.lossF4(x, y, z, vp, p0, p1); }
+  else if (isDefined(op.lossPV)) { return op.lossPV<T>(x, y, vp); } else { return op.lossV<T>(x, y); }
 }
 // @ts-ignore: decorator
-@inline function daVec<T, OP>(x: v128, y: v128, vp: v128): v128 {
+@inline function daVec<T, OP>(x: v128, y: v128, z: v128, vp: v128, p0: f64, p1: f64): v128 {
   const op = changetype<OP>(0);
-  if (isDefined(op.daPV)) { return op.daPV<T>(x, y, vp); } else { return op.daV<T>(x, y); }
+  if (isDefined(op.daF4)) { return op.daF4(x, y, z, vp, p0, p1); }
+  else if (isDefined(op.daPV)) { return op.daPV<T>(x, y, vp); } else { return op.daV<T>(x, y); }
 }
 // @ts-ignore: decorator
-@inline function dbVec<T, OP>(x: v128, y: v128, vp: v128): v128 {
+@inline function dbVec<T, OP>(x: v128, y: v128, z: v128, vp: v128, p0: f64, p1: f64): v128 {
   const op = changetype<OP>(0);
-  if (isDefined(op.dbPV)) { return op.dbPV<T>(x, y, vp); } else { return op.dbV<T>(x, y); }
+  if (isDefined(op.dbF4)) { return op.dbF4(x, y, z, vp, p0, p1); }
+  else if (isDefined(op.dbPV)) { return op.dbPV<T>(x, y, vp); } else { return op.dbV<T>(x, y); }
+}
+// @ts-ignore: decorator
+@inline function dcVec<T, OP>(x: v128, y: v128, z: v128, vp: v128, p0: f64, p1: f64): v128 {
+  const op = changetype<OP>(0);
+  if (isDefined(op.dcF4)) { return op.dcF4(x, y, z, vp, p0, p1); } else { return v128.splat<T>(<T>0); }
 }
 
-/** SIMD path for unweighted two-operand ops: lanes summed in T, flushed to f64 every FLUSH_BLOCK. */
-function runSimd<T, OP>(n: i32, a: usize, b: usize, p0: f64, p1: f64, out: usize, ga: usize, gb: usize, gscale: f64): f64 {
+/** SIMD path: lanes summed in T, flushed to f64 every FLUSH_BLOCK. c and w are optional (0 = absent:
+ *  c reads as splat(1), w as 1). The tail goes to the scalar loop. */
+function runSimd<T, OP>(n: i32, a: usize, b: usize, c: usize, w: usize, p0: f64, p1: f64,
+                        out: usize, ga: usize, gb: usize, gc: usize, gscale: f64): f64 {
   const L = lanesOf<T>();
   const vp = v128.splat<T>(<T>p0);
   const vg = v128.splat<T>(<T>gscale);
+  const one = v128.splat<T>(<T>1);
   const sh = shiftOf<T>();
   let total: f64 = 0;
   let i = 0;
-  const wantsOut = out != 0, wantsGa = ga != 0, wantsGb = gb != 0;
+  const wantsOut = out != 0, wantsGa = ga != 0, wantsGb = gb != 0, wantsGc = gc != 0;
+  const hasC = c != 0, hasW = w != 0;
+  const plain = !wantsOut && !wantsGa && !wantsGb && !wantsGc && !hasC && !hasW;
   while (i + L <= n) {
     const end = min<i32>(n - L + 1, i + FLUSH_BLOCK);
     let acc0 = v128.splat<T>(<T>0), acc1 = v128.splat<T>(<T>0);
-    if (!wantsOut && !wantsGa && !wantsGb) {
+    if (plain) {
       // forward-only hot loop: two vectors per step, two independent accumulators
       for (; i + L < end; i += 2 * L) {
         const off = <usize>i << sh;
-        acc0 = v128.add<T>(acc0, lossVec<T, OP>(v128.load(a + off), v128.load(b + off), vp));
-        acc1 = v128.add<T>(acc1, lossVec<T, OP>(v128.load(a + off, 16), v128.load(b + off, 16), vp));
+        acc0 = v128.add<T>(acc0, lossVec<T, OP>(v128.load(a + off), v128.load(b + off), one, vp, p0, p1));
+        acc1 = v128.add<T>(acc1, lossVec<T, OP>(v128.load(a + off, 16), v128.load(b + off, 16), one, vp, p0, p1));
       }
     }
     for (; i < end; i += L) {
       const off = <usize>i << sh;
       const x = v128.load(a + off), y = v128.load(b + off);
-      const l = lossVec<T, OP>(x, y, vp);
+      const z = hasC ? v128.load(c + off) : one;
+      let l = lossVec<T, OP>(x, y, z, vp, p0, p1);
+      let sc = vg;
+      if (hasW) {
+        const wv = v128.load(w + off);
+        l = v128.mul<T>(wv, l);
+        sc = v128.mul<T>(vg, wv);
+      }
       acc0 = v128.add<T>(acc0, l);
       if (wantsOut) v128.store(out + off, l);
-      if (wantsGa) v128.store(ga + off, v128.mul<T>(vg, daVec<T, OP>(x, y, vp)));
-      if (wantsGb) v128.store(gb + off, v128.mul<T>(vg, dbVec<T, OP>(x, y, vp)));
+      if (wantsGa) v128.store(ga + off, v128.mul<T>(sc, daVec<T, OP>(x, y, z, vp, p0, p1)));
+      if (wantsGb) v128.store(gb + off, v128.mul<T>(sc, dbVec<T, OP>(x, y, z, vp, p0, p1)));
+      if (wantsGc) v128.store(gc + off, v128.mul<T>(sc, dcVec<T, OP>(x, y, z, vp, p0, p1)));
     }
     total += hsum<T>(acc0) + hsum<T>(acc1);
   }
-  if (i < n) total += runScalar<T, OP>(n - i, a + (<usize>i << sh), b + (<usize>i << sh), 0, 0, p0, p1,
-    out ? out + (<usize>i << sh) : 0, ga ? ga + (<usize>i << sh) : 0, gb ? gb + (<usize>i << sh) : 0, 0, gscale);
+  if (i < n) {
+    const o = <usize>i << sh;
+    total += runScalar<T, OP>(n - i, a + o, b + o, c ? c + o : 0, w ? w + o : 0, p0, p1,
+      out ? out + o : 0, ga ? ga + o : 0, gb ? gb + o : 0, gc ? gc + o : 0, gscale);
+  }
   return total;
 }
-

@@ -5,6 +5,7 @@
 
 import { ld, expT, logT, log1pT, softplusT, sigmoidT, signT } from "./math";
 import { run } from "./driver";
+import { expFullF32x4, logF32x4, log1pF32x4, sigmoidFromF32x4 } from "./math";
 
 // Op ids; src/losses/elementwise.ts mirrors them.
 const enum Op {
@@ -53,6 +54,24 @@ class Bce {
   }
   @inline db<T>(x: T, y: T, c: T, p0: f64, p1: f64): T { return log1pT<T>(-x) - logT<T>(x); }
   @inline dc<T>(a: T, b: T, c: T, p0: f64, p1: f64): T { return <T>0; }
+  @inline lossF4(x: v128, y: v128, c: v128, vp: v128, p0: f64, p1: f64): v128 {
+    const lx = f32x4.pmax(logF32x4(x), f32x4.splat(-100));
+    const l1x = f32x4.pmax(log1pF32x4(f32x4.neg(x)), f32x4.splat(-100));
+    return f32x4.neg(f32x4.add(f32x4.mul(y, lx), f32x4.mul(f32x4.sub(f32x4.splat(1), y), l1x)));
+  }
+  @inline daF4(x: v128, y: v128, c: v128, vp: v128, p0: f64, p1: f64): v128 {
+    return f32x4.div(f32x4.sub(x, y), f32x4.pmax(f32x4.mul(x, f32x4.sub(f32x4.splat(1), x)), f32x4.splat(<f32>1e-12)));
+  }
+  @inline dbF4(x: v128, y: v128, c: v128, vp: v128, p0: f64, p1: f64): v128 {
+    return f32x4.sub(log1pF32x4(f32x4.neg(x)), logF32x4(x));
+  }
+}
+
+/** log1p(e^−|x|), the shared part of softplus(x) and softplus(−x). Every hook spells it (and
+ *  e^−|x|) from |x| the same way, so the engine computes it once per element when several hooks run. */
+// @ts-ignore: decorator
+@inline function softplusTailF32x4(x: v128): v128 {
+  return log1pF32x4(expFullF32x4(f32x4.neg(f32x4.abs(x))));
 }
 
 // BCEWithLogits with pos_weight pw (c): L = 1 + (pw − 1)·y; ℓ = (1 − y)·x + L·softplus(−x);
@@ -70,6 +89,24 @@ class BceLogits {
     return p0 != 0 ? pw * softplusT<T>(-x) - softplusT<T>(x) : -x;
   }
   @inline dc<T>(a: T, b: T, c: T, p0: f64, p1: f64): T { return <T>0; }
+  @inline lossF4(x: v128, y: v128, pw: v128, vp: v128, p0: f64, p1: f64): v128 {
+    const one = f32x4.splat(1);
+    const L = f32x4.add(one, f32x4.mul(f32x4.sub(pw, one), y));
+    // softplus(−x) = max(−x, 0) + log1p(e^−|x|)
+    const sp = f32x4.add(f32x4.pmax(f32x4.neg(x), f32x4.splat(0)), softplusTailF32x4(x));
+    return f32x4.add(f32x4.mul(f32x4.sub(one, y), x), f32x4.mul(L, sp));
+  }
+  @inline daF4(x: v128, y: v128, pw: v128, vp: v128, p0: f64, p1: f64): v128 {
+    const pwy = f32x4.mul(pw, y);
+    const k = f32x4.sub(f32x4.add(pwy, f32x4.splat(1)), y);
+    return f32x4.sub(f32x4.mul(k, sigmoidFromF32x4(x, expFullF32x4(f32x4.neg(f32x4.abs(x))))), pwy);
+  }
+  @inline dbF4(x: v128, y: v128, pw: v128, vp: v128, p0: f64, p1: f64): v128 {
+    if (p0 == 0) return f32x4.neg(x);
+    const t = softplusTailF32x4(x), zero = f32x4.splat(0);
+    return f32x4.sub(f32x4.mul(pw, f32x4.add(f32x4.pmax(f32x4.neg(x), zero), t)), f32x4.add(f32x4.pmax(x, zero), t));
+  }
+  @inline dcF4(x: v128, y: v128, pw: v128, vp: v128, p0: f64, p1: f64): v128 { return f32x4.splat(0); }
 }
 
 // ---------------------------------------------------------------- regression: Huber, SmoothL1
@@ -167,6 +204,24 @@ class SmoothL1 {
   return logT<T>(y) + (y / y - <T>1) + <T>0.5 / y;
 }
 
+/** Lane-wise stirling (f32). */
+// @ts-ignore: decorator
+@inline function stirlingF32x4(y: v128): v128 {
+  // one log: ½·log(2π·y) as ½·(log 2π + log y) (within an ulp of the scalar form)
+  const ly = logF32x4(y);
+  const v = f32x4.add(f32x4.sub(f32x4.mul(y, ly), y),
+    f32x4.mul(f32x4.splat(0.5), f32x4.add(f32x4.splat(<f32>1.8378770664093453), ly)));
+  return v128.andnot(v, f32x4.le(y, f32x4.splat(1)));
+}
+
+/** Lane-wise stirlingGrad (f32). */
+// @ts-ignore: decorator
+@inline function stirlingGradF32x4(y: v128): v128 {
+  const v = f32x4.add(f32x4.add(logF32x4(y), f32x4.sub(f32x4.div(y, y), f32x4.splat(1))), f32x4.div(f32x4.splat(0.5), y));
+  const masked = v128.andnot(f32x4.splat(NaN), f32x4.gt(y, f32x4.splat(0)));   // 0 where y > 0, else NaN
+  return v128.bitselect(masked, v, f32x4.le(y, f32x4.splat(1)));
+}
+
 // PoissonNLL, log_input=True: ℓ = exp(x) − y·x (+ Stirling if p1 ≠ 0); ∂x = exp(x) − y; ∂y = −x (+ ...).
 class PoissonLog {
   @inline loss<T>(x: T, y: T, c: T, p0: f64, p1: f64): T {
@@ -176,6 +231,14 @@ class PoissonLog {
   @inline da<T>(x: T, y: T, c: T, p0: f64, p1: f64): T { return expT<T>(x) - y; }
   @inline db<T>(x: T, y: T, c: T, p0: f64, p1: f64): T { return p1 != 0 ? -x + stirlingGrad<T>(y) : -x; }
   @inline dc<T>(x: T, y: T, c: T, p0: f64, p1: f64): T { return <T>0; }
+  @inline lossF4(x: v128, y: v128, c: v128, vp: v128, p0: f64, p1: f64): v128 {
+    const l = f32x4.sub(expFullF32x4(x), f32x4.mul(y, x));
+    return p1 != 0 ? f32x4.add(l, stirlingF32x4(y)) : l;
+  }
+  @inline daF4(x: v128, y: v128, c: v128, vp: v128, p0: f64, p1: f64): v128 { return f32x4.sub(expFullF32x4(x), y); }
+  @inline dbF4(x: v128, y: v128, c: v128, vp: v128, p0: f64, p1: f64): v128 {
+    return p1 != 0 ? f32x4.add(f32x4.neg(x), stirlingGradF32x4(y)) : f32x4.neg(x);
+  }
 }
 
 // PoissonNLL, log_input=False: ℓ = x − y·log(x + eps) (+ Stirling); ∂x = 1 − y/(x + eps); ∂y = −log(x + eps).
@@ -190,6 +253,17 @@ class Poisson {
     return p1 != 0 ? g + stirlingGrad<T>(y) : g;
   }
   @inline dc<T>(x: T, y: T, c: T, p0: f64, p1: f64): T { return <T>0; }
+  @inline lossF4(x: v128, y: v128, c: v128, vp: v128, p0: f64, p1: f64): v128 {
+    const l = f32x4.sub(x, f32x4.mul(y, logF32x4(f32x4.add(x, vp))));
+    return p1 != 0 ? f32x4.add(l, stirlingF32x4(y)) : l;
+  }
+  @inline daF4(x: v128, y: v128, c: v128, vp: v128, p0: f64, p1: f64): v128 {
+    return f32x4.add(f32x4.splat(1), f32x4.div(f32x4.neg(y), f32x4.add(x, vp)));
+  }
+  @inline dbF4(x: v128, y: v128, c: v128, vp: v128, p0: f64, p1: f64): v128 {
+    const g = f32x4.neg(logF32x4(f32x4.add(x, vp)));
+    return p1 != 0 ? f32x4.add(g, stirlingGradF32x4(y)) : g;
+  }
 }
 
 // GaussianNLL with c = var (already broadcast), p0 = eps, p1 = full:
@@ -215,6 +289,26 @@ class Gaussian {
     const d = x - y;
     return <T>0.5 / v + -(<T>0.5 * (d * d / v / v));
   }
+  @inline lossF4(x: v128, y: v128, vr: v128, vp: v128, p0: f64, p1: f64): v128 {
+    const v = f32x4.max(vr, vp);
+    const d = f32x4.sub(x, y);
+    const l = f32x4.mul(f32x4.splat(0.5), f32x4.add(logF32x4(v), f32x4.div(f32x4.mul(d, d), v)));
+    return p1 != 0 ? f32x4.add(l, f32x4.splat(<f32>0.9189385332046727)) : l;
+  }
+  @inline daF4(x: v128, y: v128, vr: v128, vp: v128, p0: f64, p1: f64): v128 {
+    const d = f32x4.sub(x, y);
+    return f32x4.mul(f32x4.div(f32x4.splat(0.5), f32x4.max(vr, vp)), f32x4.add(d, d));
+  }
+  @inline dbF4(x: v128, y: v128, vr: v128, vp: v128, p0: f64, p1: f64): v128 {
+    const d = f32x4.sub(x, y);
+    return f32x4.neg(f32x4.mul(f32x4.div(f32x4.splat(0.5), f32x4.max(vr, vp)), f32x4.add(d, d)));
+  }
+  @inline dcF4(x: v128, y: v128, vr: v128, vp: v128, p0: f64, p1: f64): v128 {
+    const v = f32x4.max(vr, vp);
+    const d = f32x4.sub(x, y);
+    const half = f32x4.splat(0.5);
+    return f32x4.add(f32x4.div(half, v), f32x4.neg(f32x4.mul(half, f32x4.div(f32x4.div(f32x4.mul(d, d), v), v))));
+  }
 }
 
 // KLDiv, log_target=False: ℓ = xlogy(y, y) − y·x with xlogy(0, ·) = 0; ∂x = −y;
@@ -230,6 +324,15 @@ class KlDiv {
     return l + y / y - x;
   }
   @inline dc<T>(x: T, y: T, c: T, p0: f64, p1: f64): T { return <T>0; }
+  @inline lossF4(x: v128, y: v128, c: v128, vp: v128, p0: f64, p1: f64): v128 {
+    const xl = v128.andnot(f32x4.mul(y, logF32x4(y)), f32x4.eq(y, f32x4.splat(0)));
+    return f32x4.sub(xl, f32x4.mul(y, x));
+  }
+  @inline daF4(x: v128, y: v128, c: v128, vp: v128, p0: f64, p1: f64): v128 { return f32x4.neg(y); }
+  @inline dbF4(x: v128, y: v128, c: v128, vp: v128, p0: f64, p1: f64): v128 {
+    const l = v128.andnot(logF32x4(y), f32x4.eq(y, f32x4.splat(0)));
+    return f32x4.sub(f32x4.add(l, f32x4.div(y, y)), x);
+  }
 }
 
 // KLDiv, log_target=True (t = log-probabilities): ℓ = exp(t)·(t − x); ∂x = −exp(t); ∂t = exp(t)·(t − x) + exp(t).
@@ -238,6 +341,14 @@ class KlDivLog {
   @inline da<T>(x: T, t: T, c: T, p0: f64, p1: f64): T { return -expT<T>(t); }
   @inline db<T>(x: T, t: T, c: T, p0: f64, p1: f64): T { const e = expT<T>(t); return (t - x) * e + e; }
   @inline dc<T>(x: T, t: T, c: T, p0: f64, p1: f64): T { return <T>0; }
+  @inline lossF4(x: v128, t: v128, c: v128, vp: v128, p0: f64, p1: f64): v128 {
+    return f32x4.mul(expFullF32x4(t), f32x4.sub(t, x));
+  }
+  @inline daF4(x: v128, t: v128, c: v128, vp: v128, p0: f64, p1: f64): v128 { return f32x4.neg(expFullF32x4(t)); }
+  @inline dbF4(x: v128, t: v128, c: v128, vp: v128, p0: f64, p1: f64): v128 {
+    const e = expFullF32x4(t);
+    return f32x4.add(f32x4.mul(f32x4.sub(t, x), e), e);
+  }
 }
 
 // @ts-ignore: decorator

@@ -8,6 +8,7 @@
 
 import { run } from "./driver";
 import { ld, st, shiftOf, lanesOf, hsum, expT, log1pT, FLUSH_BLOCK } from "./math";
+import { expFullF32x4, log1pF32x4 } from "./math";
 
 // ---------------------------------------------------------------- elementwise ops
 
@@ -17,6 +18,8 @@ const enum Op { RANKING = 0, HINGE = 1, SOFT = 2 }
 /** 1 where the clamp_min(z, 0) gradient passes (z >= 0; NaN → 0). */
 // @ts-ignore: decorator
 @inline function passes<T>(z: T): T { return z >= <T>0 ? <T>1 : <T>0; }
+// @ts-ignore: decorator
+@inline function passesF32x4(z: v128): v128 { return v128.and(f32x4.ge(z, f32x4.splat(0)), f32x4.splat(1)); }
 
 // MarginRanking: a = x1, b = x2, c = y, p0 = margin. z = −y·(x1 − x2) + margin, ℓ = max(z, 0).
 // The gradients multiply by the 0/1 pass mask (not select), so 0·inf gives NaN as in PyTorch's autograd.
@@ -25,6 +28,19 @@ class Ranking {
   @inline da<T>(a: T, b: T, c: T, p0: f64, p1: f64): T { return -c * passes<T>(-c * (a - b) + <T>p0); }
   @inline db<T>(a: T, b: T, c: T, p0: f64, p1: f64): T { return c * passes<T>(-c * (a - b) + <T>p0); }
   @inline dc<T>(a: T, b: T, c: T, p0: f64, p1: f64): T { return -(a - b) * passes<T>(-c * (a - b) + <T>p0); }
+  @inline lossF4(a: v128, b: v128, c: v128, vp: v128, p0: f64, p1: f64): v128 {
+    return f32x4.max(f32x4.add(f32x4.mul(f32x4.neg(c), f32x4.sub(a, b)), vp), f32x4.splat(0));
+  }
+  @inline daF4(a: v128, b: v128, c: v128, vp: v128, p0: f64, p1: f64): v128 {
+    return f32x4.mul(f32x4.neg(c), passesF32x4(f32x4.add(f32x4.mul(f32x4.neg(c), f32x4.sub(a, b)), vp)));
+  }
+  @inline dbF4(a: v128, b: v128, c: v128, vp: v128, p0: f64, p1: f64): v128 {
+    return f32x4.mul(c, passesF32x4(f32x4.add(f32x4.mul(f32x4.neg(c), f32x4.sub(a, b)), vp)));
+  }
+  @inline dcF4(a: v128, b: v128, c: v128, vp: v128, p0: f64, p1: f64): v128 {
+    const d = f32x4.sub(a, b);
+    return f32x4.mul(f32x4.neg(d), passesF32x4(f32x4.add(f32x4.mul(f32x4.neg(c), d), vp)));
+  }
 }
 
 // The SIMD ops of the shared driver take no scalar parameters, so the hinge margin is parked here by
@@ -67,6 +83,14 @@ class Soft {
   }
   @inline db<T>(x: T, y: T, c: T, p0: f64, p1: f64): T { return <T>0; }
   @inline dc<T>(x: T, y: T, c: T, p0: f64, p1: f64): T { return <T>0; }
+  @inline lossF4(x: v128, y: v128, c: v128, vp: v128, p0: f64, p1: f64): v128 {
+    return log1pF32x4(expFullF32x4(f32x4.mul(f32x4.neg(x), y)));
+  }
+  @inline daF4(x: v128, y: v128, c: v128, vp: v128, p0: f64, p1: f64): v128 {
+    const e = expFullF32x4(f32x4.mul(f32x4.neg(x), y));
+    return f32x4.div(f32x4.neg(f32x4.mul(y, e)), f32x4.add(e, f32x4.splat(1)));
+  }
+  @inline dbF4(x: v128, y: v128, c: v128, vp: v128, p0: f64, p1: f64): v128 { return f32x4.splat(0); }
 }
 
 // @ts-ignore: decorator
@@ -295,6 +319,64 @@ let lsPos: f64 = 0, lsNeg: f64 = 0, sgPos: f64 = 0, sgNeg: f64 = 0;
 }
 
 /**
+ * multilabelSoftMargin for f32 with inner == 1 (each row contiguous), four classes per step with the
+ * same per-element arithmetic as the scalar kernel; the row sum is accumulated in f64 lanes.
+ */
+function multilabelSoftMarginRowsF32x4(outer: i32, L: i32, x: usize, y: usize, w: usize, C: f64,
+                                       gscale: f64, out: usize, gx: usize, gy: usize): f64 {
+  const g = <f32>gscale;
+  const vg = f32x4.splat(g), one = f32x4.splat(1), zero = f32x4.splat(0);
+  const hasW = w != 0;
+  let total: f64 = 0;
+  for (let o = 0; o < outer; o++) {
+    const r0 = <usize>o * <usize>L;
+    let acc = f64x2.splat(0);
+    let l = 0;
+    for (; l + 4 <= L; l += 4) {
+      const off = (r0 + <usize>l) << 2;
+      const xv = v128.load(x + off), yv = v128.load(y + off);
+      const e = expFullF32x4(f32x4.neg(f32x4.abs(xv)));
+      const lp = log1pF32x4(e);
+      const a = f32x4.sub(f32x4.pmin(xv, zero), lp);               // logσ(x)
+      const b = f32x4.sub(f32x4.pmin(f32x4.neg(xv), zero), lp);    // logσ(−x)
+      const omy = f32x4.sub(one, yv);
+      let t = f32x4.neg(f32x4.add(f32x4.mul(yv, a), f32x4.mul(omy, b)));
+      let sc = vg;
+      if (hasW) {
+        const wv = v128.load(w + off);
+        t = f32x4.mul(t, wv);
+        sc = f32x4.mul(vg, wv);
+      }
+      acc = f64x2.add(acc, f64x2.promote_low_f32x4(t));
+      acc = f64x2.add(acc, f64x2.promote_low_f32x4(v128.shuffle<f32>(t, t, 2, 3, 0, 1)));
+      if (gx) {
+        const d = f32x4.add(one, e);
+        const big = f32x4.div(one, d), small = f32x4.div(e, d);
+        const pos = f32x4.ge(xv, zero);
+        const sp = v128.bitselect(big, small, pos), sn = v128.bitselect(small, big, pos);
+        v128.store(gx + off, f32x4.mul(sc, f32x4.sub(f32x4.mul(omy, sp), f32x4.mul(yv, sn))));
+      }
+      if (gy) v128.store(gy + off, f32x4.mul(sc, f32x4.sub(b, a)));
+    }
+    let s: f64 = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
+    for (; l < L; l++) {
+      const idx = r0 + <usize>l;
+      const xv = ld<f32>(x, idx), yv = ld<f32>(y, idx);
+      const wv: f32 = w ? ld<f32>(w, idx) : 1;
+      logSigmoids<f32>(xv);
+      const a = <f32>lsPos, b = <f32>lsNeg;
+      s += <f64>(-(yv * a + (1 - yv) * b) * wv);
+      if (gx) st<f32>(gx, idx, g * wv * ((1 - yv) * <f32>sgPos - yv * <f32>sgNeg));
+      if (gy) st<f32>(gy, idx, g * wv * (b - a));
+    }
+    const lo = s / C;
+    if (out) st<f32>(out, o, <f32>lo);
+    total += lo;
+  }
+  return total;
+}
+
+/**
  * Layout [outer, L, inner] (the class axis has length L and stride `inner`; all operands expanded to
  * it). e = −[y·logσ(x) + (1−y)·logσ(−x)]·w; ℓ = Σ_L e / C (C = the input's own class size, which
  * differs from L only when the input broadcasts along it). Gradients ×gscale (which holds the 1/C):
@@ -302,6 +384,11 @@ let lsPos: f64 = 0, lsNeg: f64 = 0, sgPos: f64 = 0, sgNeg: f64 = 0;
  */
 function multilabelSoftMargin<T>(outer: i32, L: i32, inner: i32, x: usize, y: usize, w: usize, C: f64,
                                  gscale: f64, out: usize, gx: usize, gy: usize): f64 {
+  if (ASC_FEATURE_SIMD) {
+    if (sizeof<T>() == 4) {
+      if (inner == 1) return multilabelSoftMarginRowsF32x4(outer, L, x, y, w, C, gscale, out, gx, gy);
+    }
+  }
   const g = <T>gscale;
   let total: f64 = 0;
   for (let o = 0; o < outer; o++) {

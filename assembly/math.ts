@@ -65,12 +65,41 @@
 // @ts-ignore: decorator
 @inline export function expF32x4(x: v128): v128 {
   x = f32x4.pmin(f32x4.pmax(x, f32x4.splat(-87.33654)), f32x4.splat(88.3762626647949));
-  // n = round(x / ln2) via the 1.5·2^23 magic number: after the add, the integer n sits in the low
-  // mantissa bits of fx, so 2^n is built from fx's bits below (no float→int conversion needed).
-  const magic = f32x4.splat(12582912.0);
-  const fx = f32x4.add(f32x4.mul(x, f32x4.splat(1.44269504088896341)), magic);
-  const n = f32x4.sub(fx, magic);
-  // r = x - n·ln2 with ln2 split in two for exactness
+  const fx = expRound(x);
+  // 2^n: (bits(fx) − bits(magic)) = n as an integer; shift n + 127 into the exponent field
+  const pow2n = i32x4.shl(i32x4.add(i32x4.sub(fx, f32x4.splat(EXP_MAGIC)), i32x4.splat(127)), 23);
+  return f32x4.mul(expPoly(x, fx), pow2n);
+}
+
+// ---- full-range f32x4 exp: same reduction and polynomial as expF32x4, but 2^n is applied as two
+// factors 2^⌊n/2⌋·2^(n−⌊n/2⌋), so the input range is [−104, 89]: results below FLT_MIN come out as
+// (correctly rounded) subnormals, exp(−inf) and anything below −103.97 give exactly 0, and anything
+// above ln(FLT_MAX) gives +inf. NaN propagates.
+
+// @ts-ignore: decorator
+@inline export function expFullF32x4(x: v128): v128 {
+  x = f32x4.pmin(f32x4.pmax(x, f32x4.splat(-104.0)), f32x4.splat(89.0));
+  const fx = expRound(x);
+  const ni = i32x4.sub(fx, f32x4.splat(EXP_MAGIC)); // n as an integer, in [−150, 128]
+  const n1 = i32x4.shr_s(ni, 1), n2 = i32x4.sub(ni, i32x4.shr_s(ni, 1));
+  const s1 = i32x4.shl(i32x4.add(n1, i32x4.splat(127)), 23);
+  const s2 = i32x4.shl(i32x4.add(n2, i32x4.splat(127)), 23);
+  return f32x4.mul(f32x4.mul(expPoly(x, fx), s1), s2);
+}
+
+/** 1.5·2^23: adding it rounds to an integer, which then sits in the low mantissa bits. */
+const EXP_MAGIC: f32 = 12582912.0;
+
+/** fx = x·log2(e) + magic: n = round(x / ln 2) as a float (fx − magic) and as bits (bits(fx) − bits(magic)). */
+// @ts-ignore: decorator
+@inline function expRound(x: v128): v128 {
+  return f32x4.add(f32x4.mul(x, f32x4.splat(1.44269504088896341)), f32x4.splat(EXP_MAGIC));
+}
+
+/** e^r for r = x − n·ln2 (ln2 split in two for exactness): the degree-5 Cephes expf polynomial. */
+// @ts-ignore: decorator
+@inline function expPoly(x: v128, fx: v128): v128 {
+  const n = f32x4.sub(fx, f32x4.splat(EXP_MAGIC));
   let r = f32x4.sub(x, f32x4.mul(n, f32x4.splat(0.693359375)));
   r = f32x4.sub(r, f32x4.mul(n, f32x4.splat(-2.12194440e-4)));
   let y = f32x4.splat(1.9875691500e-4);
@@ -80,10 +109,61 @@
   y = f32x4.add(f32x4.mul(y, r), f32x4.splat(1.6666665459e-1));
   y = f32x4.add(f32x4.mul(y, r), f32x4.splat(5.0000001201e-1));
   const r2 = f32x4.mul(r, r);
-  y = f32x4.add(f32x4.add(f32x4.mul(y, r2), r), f32x4.splat(1.0));
-  // 2^n: (bits(fx) − bits(magic)) = n as an integer; shift n + 127 into the exponent field
-  const pow2n = i32x4.shl(i32x4.add(i32x4.sub(fx, magic), i32x4.splat(127)), 23);
-  return f32x4.mul(y, pow2n);
+  return f32x4.add(f32x4.add(f32x4.mul(y, r2), r), f32x4.splat(1.0));
+}
+
+// ---- f32x4 natural log: frexp by bit manipulation + the Cephes logf polynomial (≤ 2 ulp on positive
+// normals). Subnormals are scaled by 2^23 first; +inf → +inf, ±0 → −inf, negative or NaN → NaN.
+
+// @ts-ignore: decorator
+@inline export function logF32x4(x: v128): v128 {
+  const tiny = f32x4.lt(x, f32x4.splat(1.17549435e-38));          // subnormal, zero or negative
+  const xs = v128.bitselect(f32x4.mul(x, f32x4.splat(8388608.0)), x, tiny);
+  // exponent (for mantissa in [0.5, 1)) and mantissa; the sign bit only matters for lanes fixed below
+  let e = i32x4.sub(i32x4.shr_u(xs, 23), i32x4.splat(126));
+  e = i32x4.sub(e, v128.and(tiny, i32x4.splat(23)));
+  const m = v128.or(v128.and(xs, i32x4.splat(0x007fffff)), i32x4.splat(0x3f000000));
+  // m < √½: use 2m − 1 and e − 1 (Cephes), else m − 1; both exact
+  const lo = f32x4.lt(m, f32x4.splat(0.707106781186547524));
+  e = i32x4.add(e, lo);
+  const f = f32x4.sub(f32x4.add(m, v128.and(m, lo)), f32x4.splat(1.0));
+  const ef = f32x4.convert_i32x4_s(e);
+  const z = f32x4.mul(f, f);
+  let y = f32x4.splat(7.0376836292e-2);
+  y = f32x4.add(f32x4.mul(y, f), f32x4.splat(-1.1514610310e-1));
+  y = f32x4.add(f32x4.mul(y, f), f32x4.splat(1.1676998740e-1));
+  y = f32x4.add(f32x4.mul(y, f), f32x4.splat(-1.2420140846e-1));
+  y = f32x4.add(f32x4.mul(y, f), f32x4.splat(1.4249322787e-1));
+  y = f32x4.add(f32x4.mul(y, f), f32x4.splat(-1.6668057665e-1));
+  y = f32x4.add(f32x4.mul(y, f), f32x4.splat(2.0000714765e-1));
+  y = f32x4.add(f32x4.mul(y, f), f32x4.splat(-2.4999993993e-1));
+  y = f32x4.add(f32x4.mul(y, f), f32x4.splat(3.3333331174e-1));
+  y = f32x4.mul(f32x4.mul(y, f), z);
+  y = f32x4.add(y, f32x4.mul(ef, f32x4.splat(-2.12194440e-4)));
+  y = f32x4.sub(y, f32x4.mul(z, f32x4.splat(0.5)));
+  let r = f32x4.add(f, y);
+  r = f32x4.add(r, f32x4.mul(ef, f32x4.splat(0.693359375)));
+  r = v128.bitselect(f32x4.splat(Infinity), r, f32x4.eq(x, f32x4.splat(Infinity)));
+  r = v128.bitselect(f32x4.splat(-Infinity), r, f32x4.eq(x, f32x4.splat(0)));
+  return v128.or(r, v128.not(f32x4.ge(x, f32x4.splat(0))));          // negative or NaN → NaN (all ones)
+}
+
+/** f32x4 log1p: u = 1 + x, log(u) − ((u − 1) − x)/u (exact x where u rounds to 1); x = −1 → −inf,
+ *  +inf → +inf, x < −1 or NaN → NaN. */
+// @ts-ignore: decorator
+@inline export function log1pF32x4(x: v128): v128 {
+  const one = f32x4.splat(1.0);
+  const u = f32x4.add(one, x);
+  const lu = logF32x4(u);
+  const r = f32x4.sub(lu, f32x4.div(f32x4.sub(f32x4.sub(u, one), x), u));
+  return v128.bitselect(lu, r, v128.or(f32x4.eq(u, f32x4.splat(0)), f32x4.eq(u, f32x4.splat(Infinity))));
+}
+
+/** f32x4 sigmoid from e = exp(−|x|) (pass it in): x ≥ 0 ? 1/(1 + e) : e/(1 + e), as sigmoidT. */
+// @ts-ignore: decorator
+@inline export function sigmoidFromF32x4(x: v128, e: v128): v128 {
+  const d = f32x4.add(f32x4.splat(1.0), e);
+  return v128.bitselect(f32x4.div(f32x4.splat(1.0), d), f32x4.div(e, d), f32x4.ge(x, f32x4.splat(0)));
 }
 
 // @ts-ignore: decorator
