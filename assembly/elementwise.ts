@@ -3,9 +3,10 @@
 // BCEWithLogits, Huber, SmoothL1, PoissonNLL, GaussianNLL, KLDiv, and the range checks BCE and
 // GaussianNLL need.
 
-import { ld, expT, logT, log1pT, softplusT, sigmoidT, signT } from "./math";
+import {
+  ld, lanesOf, shiftOf, expT, logT, log1pT, softplusT, sigmoidT, signT, expFullF32x4, logF32x4, log1pF32x4, sigmoidFromF32x4,
+} from "./math";
 import { run } from "./driver";
-import { expFullF32x4, logF32x4, log1pF32x4, sigmoidFromF32x4 } from "./math";
 
 // Op ids; src/losses/elementwise.ts mirrors them.
 const enum Op {
@@ -383,7 +384,18 @@ export function elementwise_f64(op: i32, n: i32, a: usize, b: usize, c: usize, w
 
 /** Index of the first element outside [lo, hi] (NaN counts as outside), or −1. BCE's range checks. */
 function firstOutside<T>(p: usize, n: i32, lo: f64, hi: f64): i32 {
-  for (let i = 0; i < n; i++) {
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    // whole vectors while every lane is inside; the first vector with a bad lane is rescanned below
+    const L = lanesOf<T>();
+    const vlo = v128.splat<T>(<T>lo), vhi = v128.splat<T>(<T>hi);
+    for (; i + L <= n; i += L) {
+      const v = v128.load(p + (<usize>i << shiftOf<T>()));
+      const inside = v128.and(v128.ge<T>(v, vlo), v128.le<T>(v, vhi));
+      if (!(sizeof<T>() == 4 ? i32x4.all_true(inside) : i64x2.all_true(inside))) break;
+    }
+  }
+  for (; i < n; i++) {
     const v = <f64>ld<T>(p, i);
     if (!(v >= lo && v <= hi)) return i;
   }

@@ -39,6 +39,9 @@ export interface ElementwiseSpec {
   dtype: FloatDType;
   /** The result's dtype when it differs from the compute dtype (Huber keeps the input's). */
   resultDtype?: FloatDType;
+  /** Operands that must lie in [0, 1] (BCE: input, and target as in PyTorch 2.x), checked in wasm on the
+   *  copies the kernel reads, in this order, with PyTorch's message. */
+  unitRange?: { operand: number; what: string }[];
 }
 
 export function runElementwise(s: ElementwiseSpec): Tensor {
@@ -47,6 +50,9 @@ export function runElementwise(s: ElementwiseSpec): Tensor {
   return withArena((w) => {
     const ptrs = s.operands.map((o) => (!o.t ? 0 : o.shape ? arrayIn(w, floatData(o.t, d), o.shape, s.shape) : operandIn(w, o.t, d, s.shape)));
     while (ptrs.length < 3) ptrs.push(0);
+    for (const r of s.unitRange ?? []) {
+      check(w.k[`firstOutside_${suffix(d)}`](ptrs[r.operand], n, 0, 1) < 0, `all elements of ${r.what} should be between 0 and 1`);
+    }
     const wptr = s.weight ? operandIn(w, s.weight, d, s.shape) : 0;
     const out = outBuffer(w, d, n, s.reduction === "none");
     const wantGrad = s.operands.map((o) => o.t !== null && o.grad && o.t.requiresGrad);
@@ -135,16 +141,13 @@ export function binaryCrossEntropy(input: TensorLike, target: TensorLike, option
   check(y.dtype === x.dtype, () => `Found dtype ${torchTypeName(y.dtype)} but expected ${torchTypeName(x.dtype)}`);
   check(isFloat(x.dtype), () => `"binary_cross_entropy" not implemented for '${torchTypeName(x.dtype)}'`);
   const dtype = x.dtype as FloatDType;
-  checkRange(x, dtype, "input");
-  checkRange(y, dtype, "target");
-  return runElementwise({ op: Op.BCE, operands: [{ t: x, grad: true }, { t: y, grad: true }], weight, reduction, shape: x.shape, dtype });
+
+  return runElementwise({
+    op: Op.BCE, operands: [{ t: x, grad: true }, { t: y, grad: true }], weight, reduction, shape: x.shape, dtype,
+    unitRange: [{ operand: 0, what: "input" }, { operand: 1, what: "target" }],
+  });
 }
 
-/** BCE's range checks (2.x checks the target too), done in wasm. */
-function checkRange(t: Tensor, dtype: FloatDType, what: "input" | "target"): void {
-  const bad = withArena((w) => w.k[`firstOutside_${suffix(dtype)}`](w.copyIn(t.data), t.numel, 0, 1));
-  check(bad < 0, `all elements of ${what} should be between 0 and 1`);
-}
 
 export interface BCEWithLogitsOptions extends BCEOptions {
   posWeight?: TensorLike | null;
