@@ -105,11 +105,14 @@ export class Tensor {
     if (gradOutput === undefined || gradOutput === null) {
       check(this.numel === 1, "grad can be implicitly created only for scalar outputs");
     } else {
+      // A number or a bare typed array carries no shape: it is read at the result's shape.
+      const shapeless = typeof gradOutput === "number" || isTypedArray(gradOutput) || Array.isArray(gradOutput);
       g = typeof gradOutput === "number"
         ? new Tensor(this.dtype === "float64" ? new Float64Array([gradOutput]) : new Float32Array([gradOutput]), [])
         : toTensor(gradOutput, "gradOutput");
       check(isFloat(g.dtype), "backward: gradOutput must be a floating point tensor");
-      check(g.numel === this.numel && (g.ndim === this.ndim || typeof gradOutput === "number"), () =>
+      if (shapeless && g.numel === this.numel) g = new Tensor(g.data, this.shape);
+      check(g.numel === this.numel && g.ndim === this.ndim, () =>
         `Mismatch in shape: grad_output[0] has a shape of ${sizeStr(g!.shape)} and output[0] has a shape of ${sizeStr(this.shape)}.`);
     }
     this._gradFn(g, options.retainGraph === true);

@@ -85,8 +85,12 @@ test(`[${BUILD}] backward: gradOutput is required for non-scalar results and mus
   assert.equal(out.shape, [2, 2]);
   throwsNN(() => out.backward(), "grad can be implicitly created only for scalar outputs");
   throwsNN(() => out.backward(nn.tensor([1, 1, 1], [3])));
-  out.backward(nn.tensor([1, 2, 3, 4], [2, 2]));
+  out.backward(nn.tensor([1, 2, 3, 4], [2, 2]), { retainGraph: true });
   assert.equal(Array.from(x.grad.data), [1, 2, 3, 4]);
+  // a bare typed array (no shape of its own) is read at the result's shape
+  x.grad = null;
+  out.backward(new Float32Array([1, 1, 2, 2]));
+  assert.equal(Array.from(x.grad.data), [1, 1, 2, 2]);
 });
 
 test(`[${BUILD}] backward: the graph is freed after backward unless retainGraph`, () => {
