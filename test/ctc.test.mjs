@@ -4,17 +4,8 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { nn, BUILD, mismatch } from "./_setup.mjs";
+import { throwsNN } from "./util.mjs";
 
-const throwsNN = (fn, message) => {
-  try {
-    fn();
-  } catch (e) {
-    assert.instance(e, nn.NNLossError, `expected NNLossError, got ${e}`);
-    if (message !== undefined) assert.is(e.message, message);
-    return;
-  }
-  assert.unreachable(`expected NNLossError${message ? ` "${message}"` : ""}`);
-};
 const close = (a, b, tol = 1e-6) => assert.ok(Math.abs(a - b) <= tol * Math.max(1, Math.abs(b)), `${a} ≉ ${b}`);
 const same = (actual, expected, dtype) => {
   const bad = mismatch(actual, expected, dtype);

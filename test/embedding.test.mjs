@@ -7,18 +7,9 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { nn, BUILD, fromFixture, mismatch, num } from "./_setup.mjs";
+import { throwsNN } from "./util.mjs";
 import fx from "./fixtures/embedding-functions.json" with { type: "json" };
 
-const throwsNN = (fn, message) => {
-  try {
-    fn();
-  } catch (e) {
-    assert.instance(e, nn.NNLossError, `expected NNLossError, got ${e}`);
-    if (message !== undefined) assert.is(e.message, message);
-    return e;
-  }
-  assert.unreachable(`expected NNLossError${message ? ` "${message}"` : ""}`);
-};
 const same = (actual, expected, dtype, what = "") => {
   const bad = mismatch(actual, expected, dtype);
   assert.ok(bad === null, `${what}: ${bad}`);

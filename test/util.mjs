@@ -1,5 +1,5 @@
-// Shared by the reliability tests (hostile, property, gradcheck, soak, workers): the catalogue of all
-// 21 losses with a known-good call each, seeds and counts from the environment, fast-check in every
+// Shared test helpers (all runtimes): throwsNN, and for the reliability tests (hostile, property, gradcheck, soak, workers) the
+// catalogue of all 21 losses with a known-good call each, seeds and counts from the environment, fast-check in every
 // runtime, and small assertion helpers. (Random calls for the soak and the workers, which must load
 // in a Web Worker without an import map, live in test/cases.mjs.)
 import * as assert from "uvu/assert";
