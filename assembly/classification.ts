@@ -157,8 +157,65 @@ function crossEntropyIndex<T>(N: i32, C: i32, K: i32, x: usize, t: usize, w: usi
       total += crossEntropyBlock4(n, C, x, tb, gscale, out, grad);
     }
   }
+  const spatial4 = ASC_FEATURE_SIMD && sizeof<T>() == 4 && K >= 4 && w == 0 && !(eps > 0);
   for (; n < N; n++) {
-    for (let k = 0; k < K; k++) total += crossEntropyIndexRow<T>(n, k, C, K, x, t, w, eps, gscale, out, grad);
+    let k = 0;
+    if (spatial4) {
+      // K-dim input: four neighbouring positions share every class stride, so one v128 load holds
+      // class c of four positions (blocks with an ignored position go position by position)
+      for (; k + 4 <= K; k += 4) {
+        const tb = t + (<usize>(n * K + k) << 2);
+        if (min<i32>(min<i32>(load<i32>(tb), load<i32>(tb, 4)), min<i32>(load<i32>(tb, 8), load<i32>(tb, 12))) < 0) {
+          for (let j = 0; j < 4; j++) total += crossEntropyIndexRow<T>(n, k + j, C, K, x, t, w, eps, gscale, out, grad);
+          continue;
+        }
+        total += crossEntropySpatial4(n, k, C, K, x, tb, gscale, out, grad);
+      }
+    }
+    for (; k < K; k++) total += crossEntropyIndexRow<T>(n, k, C, K, x, t, w, eps, gscale, out, grad);
+  }
+  return total;
+}
+
+/**
+ * Unweighted, unsmoothed CE for positions k..k+3 of batch n (f32, K-dim input, no ignored target): lane j
+ * is position k + j, classes are walked at stride K. Same arithmetic as crossEntropyBlock4. Returns Σℓ.
+ */
+function crossEntropySpatial4(n: i32, k: i32, C: i32, K: i32, x: usize, tb: usize, gscale: f64, out: usize, grad: usize): f64 {
+  const stride = <usize>K << 2;
+  const base = <usize>(n * C * K + k) << 2;
+  const xp = x + base;
+  let vmax = f32x4.splat(-Infinity);
+  for (let c = 0; c < C; c++) vmax = f32x4.pmax(v128.load(xp + <usize>c * stride), vmax); // a NaN still reaches the sum
+  let vsum = f32x4.splat(0);
+  const gp = grad ? grad + base : 0;
+  for (let c = 0; c < C; c++) {
+    const e = expF32x4(f32x4.sub(v128.load(xp + <usize>c * stride), vmax));
+    vsum = f32x4.add(vsum, e);
+    if (gp) v128.store(gp + <usize>c * stride, e);
+  }
+  v128.store(blockStats, vmax);
+  v128.store(blockStats, vsum, 16);
+  let total: f64 = 0;
+  for (let j = 0; j < 4; j++) {
+    const tc = load<i32>(tb + (<usize>j << 2));
+    const sum = <f64>load<f32>(blockStats + (<usize>j << 2), 16);
+    const l = (<f64>load<f32>(blockStats + (<usize>j << 2)) - <f64>load<f32>(xp + <usize>tc * stride + (<usize>j << 2))) + Math.log(sum);
+    total += l;
+    if (out) store<f32>(out + (<usize>(n * K + k + j) << 2), <f32>l);
+    store<f32>(blockStats + (<usize>j << 2), <f32>(gscale / sum)); // the gradient scale of position j
+  }
+  if (gp) {
+    const vk = v128.load(blockStats);
+    for (let c = 0; c < C; c++) {
+      const q = gp + <usize>c * stride;
+      v128.store(q, f32x4.mul(v128.load(q), vk));
+    }
+    const gs = <f32>gscale;
+    for (let j = 0; j < 4; j++) {
+      const q = gp + <usize>load<i32>(tb + (<usize>j << 2)) * stride + (<usize>j << 2);
+      store<f32>(q, load<f32>(q) - gs);
+    }
   }
   return total;
 }
@@ -225,7 +282,7 @@ function crossEntropyBlock4(n: i32, C: i32, x: usize, tb: usize, gscale: f64, ou
     v = v128.load32_lane(p2 + off, v, 2);
     v = v128.load32_lane(p3 + off, v, 3);
     v128.store(lanesBuf + (<usize>c << 4), v);
-    vmax = f32x4.max(vmax, v);
+    vmax = f32x4.pmax(v, vmax); // a NaN still reaches the sum
   }
   let vsum = f32x4.splat(0);
   for (let c = 0; c < C; c++) {

@@ -197,6 +197,37 @@ test(`[${BUILD}] short rows (the 4-rows-in-lanes path) match a float64 reference
   }
 });
 
+test(`[${BUILD}] K-dim input (four positions in lanes) matches a float64 reference, grads and 'none' included`, () => {
+  for (const [N, C, d1, d2] of [[2, 5, 6, 3], [1, 3, 4, 1], [3, 20, 5, 2], [2, 1, 8, 1]]) {
+    const K = d1 * d2;
+    const logits = new Float32Array(N * C * K).map((_, i) => Math.sin(i * 3.17) * 5);
+    const target = Int32Array.from({ length: N * K }, (_, i) => (i % 7 === 2 ? -100 : (i * 5) % C));
+    const valid = target.filter((t) => t >= 0).length;
+    const ref = new Float64Array(N * C * K), refNone = new Float64Array(N * K);
+    for (let n = 0; n < N; n++) {
+      for (let k = 0; k < K; k++) {
+        const t = target[n * K + k];
+        if (t < 0) continue;
+        const at = (c) => (n * C + c) * K + k;
+        let m = -Infinity, s = 0;
+        for (let c = 0; c < C; c++) m = Math.max(m, logits[at(c)]);
+        for (let c = 0; c < C; c++) s += Math.exp(logits[at(c)] - m);
+        refNone[n * K + k] = m + Math.log(s) - logits[at(t)];
+        for (let c = 0; c < C; c++) ref[at(c)] = (Math.exp(logits[at(c)] - m) / s - (c === t ? 1 : 0)) / valid;
+      }
+    }
+    const x = nn.tensor(logits, [N, C, d1, d2], { requiresGrad: true });
+    const tt = nn.tensor(target, [N, d1, d2]);
+    const out = nn.crossEntropy(x, tt);
+    close(out.item(), refNone.reduce((a, b) => a + b, 0) / valid, 2e-6);
+    out.backward();
+    x.grad.data.forEach((g, i) => assert.ok(Math.abs(g - ref[i]) <= 1e-6 + 1e-5 * Math.abs(ref[i]), `[${N},${C},${d1},${d2}] grad ${i}: ${g} vs ${ref[i]}`));
+    const none = nn.crossEntropy(x, tt, { reduction: "none" });
+    assert.equal(none.shape, [N, d1, d2]);
+    none.data.forEach((v, i) => assert.ok(Math.abs(v - refNone[i]) <= 1e-6 + 1e-5 * refNone[i], `none ${i}: ${v} vs ${refNone[i]}`));
+  }
+});
+
 test(`[${BUILD}] init is idempotent and reports its build`, async () => {
   const p1 = nn.init({ simd: BUILD === "simd" });
   const p2 = nn.init({ simd: BUILD === "simd" });
