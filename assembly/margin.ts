@@ -29,7 +29,8 @@ class Ranking {
   @inline db<T>(a: T, b: T, c: T, p0: f64, p1: f64): T { return c * passes<T>(-c * (a - b) + <T>p0); }
   @inline dc<T>(a: T, b: T, c: T, p0: f64, p1: f64): T { return -(a - b) * passes<T>(-c * (a - b) + <T>p0); }
   @inline lossF4(a: v128, b: v128, c: v128, vp: v128, p0: f64, p1: f64): v128 {
-    return f32x4.max(f32x4.add(f32x4.mul(f32x4.neg(c), f32x4.sub(a, b)), vp), f32x4.splat(0));
+    // pmax with the data first: one instruction, and a NaN z stays NaN as with max
+    return f32x4.pmax(f32x4.add(f32x4.mul(f32x4.neg(c), f32x4.sub(a, b)), vp), f32x4.splat(0));
   }
   @inline daF4(a: v128, b: v128, c: v128, vp: v128, p0: f64, p1: f64): v128 {
     return f32x4.mul(f32x4.neg(c), passesF32x4(f32x4.add(f32x4.mul(f32x4.neg(c), f32x4.sub(a, b)), vp)));
@@ -61,7 +62,7 @@ class Hinge {
   @inline db<T>(x: T, y: T, c: T, p0: f64, p1: f64): T { return <T>0; }
   @inline dc<T>(x: T, y: T, c: T, p0: f64, p1: f64): T { return <T>0; }
   @inline lossV<T>(x: v128, y: v128): v128 {
-    const mc = v128.max<T>(v128.sub<T>(v128.splat<T>(<T>vMargin), x), v128.splat<T>(<T>0));
+    const mc = v128.pmax<T>(v128.sub<T>(v128.splat<T>(<T>vMargin), x), v128.splat<T>(<T>0)); // NaN stays NaN
     return v128.add<T>(v128.andnot(mc, v128.eq<T>(y, v128.splat<T>(<T>1))),
                        v128.andnot(x, v128.eq<T>(y, v128.splat<T>(<T>-1))));
   }
