@@ -83,12 +83,18 @@ function lseF32Simd(x: usize, C: i32, park: usize): void {
   while (i + 4 <= C) {
     const end = min<i32>(C - 3, i + FLUSH_BLOCK);
     let a0 = f32x4.splat(0), a1 = f32x4.splat(0);
-    for (; i + 4 < end; i += 8) {
+    // four independent exps per step: the polynomial is a long dependency chain, so more chains in flight
+    for (; i + 12 < end; i += 16) {
       const off = <usize>i << 2;
       const e0 = expF32x4(f32x4.sub(v128.load(x + off), vm));
       const e1 = expF32x4(f32x4.sub(v128.load(x + off, 16), vm));
-      if (park) { v128.store(park + off, e0); v128.store(park + off, e1, 16); }
-      a0 = f32x4.add(a0, e0); a1 = f32x4.add(a1, e1);
+      const e2 = expF32x4(f32x4.sub(v128.load(x + off, 32), vm));
+      const e3 = expF32x4(f32x4.sub(v128.load(x + off, 48), vm));
+      if (park) {
+        v128.store(park + off, e0); v128.store(park + off, e1, 16);
+        v128.store(park + off, e2, 32); v128.store(park + off, e3, 48);
+      }
+      a0 = f32x4.add(a0, f32x4.add(e0, e2)); a1 = f32x4.add(a1, f32x4.add(e1, e3));
     }
     for (; i < end; i += 4) {
       const off = <usize>i << 2;
