@@ -394,8 +394,10 @@ export function crossEntropyProb_f64(N: i32, C: i32, K: i32, x: usize, y: usize,
 
 // ---------------------------------------------------------------- NLL
 
-/** ℓ = −w[t]·x[t] (0 where ignored); ∂x is −w[t]·gscale at the target entry, 0 elsewhere. Returns Σℓ. */
-function nll<T>(N: i32, C: i32, K: i32, x: usize, t: usize, w: usize, gscale: f64, out: usize, grad: usize): f64 {
+/** ℓ = −w[t]·x[t] (0 where ignored); ∂x is −w[t]·gscale at the target entry, 0 elsewhere. Returns Σℓ.
+ *  `gathered`: x holds just the target entry of each position (x[n·K + k]) instead of all of [N, C, K]. */
+function nll<T>(N: i32, C: i32, K: i32, x: usize, t: usize, w: usize, gscale: f64, out: usize, grad: usize,
+                gathered: i32): f64 {
   const sh = shiftOf<T>();
   if (grad) memory.fill(grad, 0, <usize>(N * C * K) << sh);
   let total: f64 = 0;
@@ -407,7 +409,7 @@ function nll<T>(N: i32, C: i32, K: i32, x: usize, t: usize, w: usize, gscale: f6
       if (tc >= 0) {
         const at = <usize>((n * C + tc) * K + k);
         const wt: f64 = w ? <f64>ld<T>(w, tc) : 1;
-        l = -wt * <f64>ld<T>(x, at);
+        l = -wt * <f64>ld<T>(x, gathered ? <usize>pos : at);
         if (grad) st<T>(grad, at, <T>(-wt * gscale));
       }
       total += l;
@@ -416,9 +418,11 @@ function nll<T>(N: i32, C: i32, K: i32, x: usize, t: usize, w: usize, gscale: f6
   }
   return total;
 }
-export function nll_f32(N: i32, C: i32, K: i32, x: usize, t: usize, w: usize, gscale: f64, out: usize, grad: usize): f64 {
-  return nll<f32>(N, C, K, x, t, w, gscale, out, grad);
+export function nll_f32(N: i32, C: i32, K: i32, x: usize, t: usize, w: usize, gscale: f64, out: usize, grad: usize,
+                        gathered: i32): f64 {
+  return nll<f32>(N, C, K, x, t, w, gscale, out, grad, gathered);
 }
-export function nll_f64(N: i32, C: i32, K: i32, x: usize, t: usize, w: usize, gscale: f64, out: usize, grad: usize): f64 {
-  return nll<f64>(N, C, K, x, t, w, gscale, out, grad);
+export function nll_f64(N: i32, C: i32, K: i32, x: usize, t: usize, w: usize, gscale: f64, out: usize, grad: usize,
+                        gathered: i32): f64 {
+  return nll<f64>(N, C, K, x, t, w, gscale, out, grad, gathered);
 }

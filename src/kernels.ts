@@ -43,8 +43,8 @@ export interface ClassificationKernels {
     gscale: number, out: Ptr, gx: Ptr, gy: Ptr): number;
   crossEntropyProb_f64(N: number, C: number, K: number, x: Ptr, y: Ptr, w: Ptr, eps: number,
     gscale: number, out: Ptr, gx: Ptr, gy: Ptr): number;
-  nll_f32(N: number, C: number, K: number, x: Ptr, t: Ptr, w: Ptr, gscale: number, out: Ptr, grad: Ptr): number;
-  nll_f64(N: number, C: number, K: number, x: Ptr, t: Ptr, w: Ptr, gscale: number, out: Ptr, grad: Ptr): number;
+  nll_f32(N: number, C: number, K: number, x: Ptr, t: Ptr, w: Ptr, gscale: number, out: Ptr, grad: Ptr, gathered: number): number;
+  nll_f64(N: number, C: number, K: number, x: Ptr, t: Ptr, w: Ptr, gscale: number, out: Ptr, grad: Ptr, gathered: number): number;
 }
 
 /** assembly/margin.ts */

@@ -4,13 +4,13 @@
 
 import { attachGrad, gradSlotAt } from "../autograd.js";
 import { check } from "../errors.js";
-import { lossResult, operandIn, outBuffer, suffix, tensorIn } from "../ops.js";
+import { floatCtor, lossResult, operandIn, outBuffer, suffix, tensorIn } from "../ops.js";
 import {
   checkOptionKeys, numberOption, REDUCTION_KEYS, Reduction, ReductionOptions, resolveReduction, tensorOption,
 } from "../options.js";
 import { Wasm, withArena } from "../runtime.js";
 import {
-  FloatDType, Tensor, TensorLike, isFloat, listStr, numelOf, sameShape, toTensor, torchTypeName,
+  FloatArray, FloatDType, Tensor, TensorLike, isFloat, listStr, numelOf, sameShape, toTensor, torchTypeName,
 } from "../tensor.js";
 
 export interface NLLOptions extends ReductionOptions {
@@ -99,6 +99,8 @@ interface IndexLossCall {
   layout: ClassLayout;
   /** Runs the kernel; returns Σℓ. */
   kernel: (w: Wasm, d: FloatDType, x: number, t: number, wp: number, gscale: number, out: number, grad: number) => number;
+  /** Puts the input into wasm memory given the prepared targets (default: all of it, `operandIn`). */
+  inputIn?: (w: Wasm, d: FloatDType, tp: number) => number;
 }
 
 /** The class-index path shared by NLL and CrossEntropy: weighted-mean denominator, kernel, result, grad. */
@@ -107,7 +109,7 @@ function runIndexLoss(c: IndexLossCall): Tensor {
   const d = x.dtype as FloatDType;
   return withArena((w) => {
     const tp = targetsIn(w, c.t, L.C, c.ignoreIndex);
-    const xp = operandIn(w, x, d, x.shape);
+    const xp = c.inputIn ? c.inputIn(w, d, tp) : operandIn(w, x, d, x.shape);
     const wp = c.weight ? operandIn(w, c.weight, d, c.weight.shape) : 0;
     const P = L.N * L.K;
     const W = reduction === "mean" ? w.k[`weightTotal_${suffix(d)}`](tp, P, wp) : 1;
@@ -132,11 +134,33 @@ export function nllLoss(input: TensorLike, target: TensorLike, options: NLLOptio
   check(isFloat(x.dtype), () => `"nll_loss" not implemented for '${torchTypeName(x.dtype)}'`);
   checkIndexTarget(t);
   checkClassWeight(weight, layout.C, "");
+  // NLL reads one entry per position. With many classes a JS-side input is not copied whole into wasm
+  // (N·C·K elements) but gathered through the validated targets (N·K reads): the one place a loss reads
+  // elements in JS, because it replaces a copy C times larger. Resident inputs are read in place.
+  const gathered = !x.resident && layout.C > GATHER_MIN_CLASSES;
   return runIndexLoss({
     x, t, weight, ignoreIndex, reduction, layout,
+    inputIn: gathered ? (w, d, tp) => gatherTargets(w, x, d, tp, layout) : undefined,
     kernel: (w, d, xp, tp, wp, gscale, out, grad) =>
-      w.k[`nll_${suffix(d)}`](layout.N, layout.C, layout.K, xp, tp, wp, gscale, out, grad),
+      w.k[`nll_${suffix(d)}`](layout.N, layout.C, layout.K, xp, tp, wp, gscale, out, grad, gathered ? 1 : 0),
   });
+}
+
+/** Below this many classes copying the input is as cheap as gathering from it in JS. */
+const GATHER_MIN_CLASSES = 16;
+
+/** x[n, t[n,k], k] for every position (0 where ignored), copied into wasm memory. */
+function gatherTargets(w: Wasm, x: Tensor, d: FloatDType, tp: number, L: ClassLayout): number {
+  const P = L.N * L.K;
+  const ptr = w.allocFor(floatCtor(d), P);
+  const targets = w.view(Int32Array, tp, P), xs = x.data as FloatArray, dst = w.view(floatCtor(d), ptr, P);
+  for (let n = 0, pos = 0; n < L.N; n++) {
+    for (let k = 0; k < L.K; k++, pos++) {
+      const tc = targets[pos];
+      dst[pos] = tc < 0 ? 0 : xs[(n * L.C + tc) * L.K + k];
+    }
+  }
+  return ptr;
 }
 
 // ---------------------------------------------------------------- CrossEntropy
