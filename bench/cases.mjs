@@ -270,3 +270,21 @@ function huberOnnx(g, x, y) {
 export function bytesRead(loss, size) {
   return loss.kind === "elementwise" ? loss.reads * size.n * 4 : null;
 }
+
+/**
+ * The timed function of one pass of `loss` on nnloss module `mod` through the copying public API: the
+ * input tensor is wrapped in each call (as a user would), the other arguments once. Shared by the Node
+ * benchmark and the browser page.
+ */
+export function copyingPass(mod, loss, size, A, pass) {
+  const call = (T) => (loss.call ? loss.call(mod, T, size) : mod[loss.fn](...T));
+  const rest = A.slice(1).map((a) => mod.tensor(a.data, a.shape));
+  return pass === "fwd"
+    ? () => ({ loss: call([mod.tensor(A[0].data, A[0].shape), ...rest]).item() })
+    : () => {
+      const X = mod.tensor(A[0].data, A[0].shape, { requiresGrad: true });
+      const l = call([X, ...rest]);
+      l.backward();
+      return { loss: l.item(), grad: X.grad.data };
+    };
+}

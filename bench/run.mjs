@@ -12,7 +12,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import * as nn from "../dist/index.js";
 import { bandwidthProbe } from "./bandwidth.mjs";
-import { bytesRead, LOSSES } from "./cases.mjs";
+import { bytesRead, copyingPass, LOSSES } from "./cases.mjs";
 import { asyncBatch, machineInfo, measureInterleaved, relError, rng, syncBatch } from "./lib.mjs";
 import { IMPLS, markdown, svgChart, targetsSection } from "./report.mjs";
 import { startOrt } from "./peers/ort.mjs";
@@ -84,11 +84,10 @@ const results = [];
 const hash = (s) => [...s].reduce((h, c) => Math.imul(h ^ c.charCodeAt(0), 16777619) >>> 0, 2166136261);
 const floatOf = (a) => (a.data instanceof BigInt64Array ? "int64" : "float32");
 
-/** nnloss tensors for one pass: plain tensors (copied by every call) or resident ones (set once). */
-function nnArgs(mod, A, pass, resident) {
+/** Resident nnloss tensors for one pass (data set once; the zero-copy path). */
+function residentArgs(mod, A, pass) {
   return A.map((a, i) => {
     const requiresGrad = i === 0 && pass === "fwdBwd";
-    if (!resident) return mod.tensor(a.data, a.shape, { requiresGrad });
     const t = mod.empty(a.shape, { dtype: floatOf(a), requiresGrad });
     t.data.set(a.data);
     return t;
@@ -99,7 +98,7 @@ function nnArgs(mod, A, pass, resident) {
 function nnPass(mod, loss, size, A, pass, resident) {
   const call = (T) => (loss.call ? loss.call(mod, T, size) : mod[loss.fn](...T));
   if (resident) {
-    const T = nnArgs(mod, A, pass, true);
+    const T = residentArgs(mod, A, pass);
     const fn = pass === "fwd"
       ? () => ({ loss: call(T).item() })
       : (check) => {
@@ -113,17 +112,7 @@ function nnPass(mod, loss, size, A, pass, resident) {
       };
     return { fn, dispose: () => T.forEach((t) => t.dispose()) };
   }
-  // The copying API: the input tensor is wrapped in each call (as a user would), the others once.
-  const [, ...rest] = nnArgs(mod, A, pass, false);
-  const fn = pass === "fwd"
-    ? () => ({ loss: call([mod.tensor(A[0].data, A[0].shape), ...rest]).item() })
-    : () => {
-      const X = mod.tensor(A[0].data, A[0].shape, { requiresGrad: true });
-      const l = call([X, ...rest]);
-      l.backward();
-      return { loss: l.item(), grad: X.grad.data };
-    };
-  return { fn, dispose: () => {} };
+  return { fn: copyingPass(mod, loss, size, A, pass), dispose: () => {} };
 }
 
 function validate(r, expected, pass, tolerance) {

@@ -3,7 +3,7 @@
 // build and the plain-JS reference, each result checked against the reference first; a table and the
 // speed-up chart. Publishes window.__bench = { done, results, ... } for the Chromium test.
 import * as nn from "../../dist/index.js";
-import { LOSSES } from "../cases.mjs";
+import { copyingPass, LOSSES } from "../cases.mjs";
 import { measureInterleaved, relError, rng } from "../lib.mjs";
 import { speedupChart } from "./chart.mjs";
 
@@ -35,20 +35,6 @@ function batchMean(fn) {
     for (let i = 0; i < k; i++) sink = fn();
     return new Array(k).fill((performance.now() - s) / k);
   };
-}
-
-/** The timed function of one pass on one nnloss module, through the copying public API. */
-function nnPass(mod, loss, size, A, pass) {
-  const call = (T) => (loss.call ? loss.call(mod, T, size) : mod[loss.fn](...T));
-  const rest = A.slice(1).map((a) => mod.tensor(a.data, a.shape));
-  return pass === "fwd"
-    ? () => ({ loss: call([mod.tensor(A[0].data, A[0].shape), ...rest]).item() })
-    : () => {
-      const X = mod.tensor(A[0].data, A[0].shape, { requiresGrad: true });
-      const l = call([X, ...rest]);
-      l.backward();
-      return { loss: l.item(), grad: X.grad.data };
-    };
 }
 
 async function run() {
@@ -87,7 +73,7 @@ async function run() {
       };
       const expected = refPass();
       const impls = [{ name: "js", fn: refPass }];
-      for (const [name, mod] of builds) impls.push({ name, fn: nnPass(mod, c.loss, c.size, A, pass) });
+      for (const [name, mod] of builds) impls.push({ name, fn: copyingPass(mod, c.loss, c.size, A, pass) });
       const errs = {};
       for (const impl of impls) {
         if (impl.name === "js") continue;
