@@ -5,10 +5,11 @@
 // A resident argument (data in wasm memory) keeps its local gradient resident too, and in the common
 // case (scalar loss, no broadcasting) that block simply becomes its `.grad`: no copy at all.
 
+import { Lane, jsLane, wasmLane } from "./blocks.js";
 import { NNLossError } from "./errors.js";
 import { chainGrad, floatCtor, readOut, suffix } from "./ops.js";
 import { residentTensor } from "./resident.js";
-import { Wasm, wasm, withArena } from "./runtime.js";
+import { Wasm, uninitialized, wasm, withArena } from "./runtime.js";
 import { FloatArray, FloatDType, Tensor, convert, floatData, isFloat, numelOf, sameShape } from "./tensor.js";
 
 export interface GradSlot {
@@ -69,6 +70,24 @@ export function gradSlotAt(w: Wasm, leaf: Tensor, ptr: number, d: FloatDType, lo
     ? (w.keep(ptr), residentTensor(w, ptr, localShape, d))
     : readOut(w, d, ptr, numelOf(localShape));
   return [{ leaf, local, localShape, gShape }];
+}
+
+/**
+ * Where a blocked kernel writes the local gradient of `leaf` (n elements, `perUnit` per unit): a fresh
+ * JS array, or for a resident leaf of dtype d a scratch block that becomes resident; absent (0) when the
+ * leaf does not require grad. `gradSlotOf` turns it into the leaf's slot.
+ */
+export function gradLane(w: Wasm, leaf: Tensor, d: FloatDType, n: number, perUnit = 1): Lane {
+  const bytes = floatCtor(d).BYTES_PER_ELEMENT;
+  if (!leaf.requiresGrad) return wasmLane(0, bytes, perUnit);
+  if (leaf.resident && leaf.dtype === d) return wasmLane(w.allocFor(floatCtor(d), n), bytes, perUnit);
+  return jsLane(uninitialized(floatCtor(d), n), perUnit);
+}
+
+export function gradSlotOf(w: Wasm, leaf: Tensor, lane: Lane, d: FloatDType, localShape: readonly number[],
+                           gShape?: readonly number[]): GradSlot[] {
+  if (lane.js) return [{ leaf, local: lane.js as FloatArray, localShape, gShape }];
+  return gradSlotAt(w, leaf, lane.ptr, d, localShape, gShape);
 }
 
 /** Accumulate a JS gradient array into leaf.grad (creating it, resident for a resident leaf). */

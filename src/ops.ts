@@ -2,7 +2,8 @@
 // memory at a broadcast shape, and the gradient-side ops autograd needs. Per-element work happens in
 // wasm; these functions only move arrays and pass shapes.
 
-import { Wasm, withArena } from "./runtime.js";
+import { Lane, jsLane, wasmLane } from "./blocks.js";
+import { Wasm, uninitialized, withArena } from "./runtime.js";
 import {
   FloatArray, FloatDType, Tensor, broadcastStrides, dtypeOf, floatData, numelOf, sameShape,
 } from "./tensor.js";
@@ -44,6 +45,28 @@ export function arrayIn(w: Wasm, a: FloatArray, from: readonly number[], to: rea
   const stridesPtr = w.ints(broadcastStrides(from, to));
   w.k[`expand_${suffix(d)}`](src, dst, to.length, shapePtr, stridesPtr);
   return dst;
+}
+
+/** `t` at the broadcast `shape` as a blocked-execution lane of `perUnit` elements per unit: its JS data
+ *  (as dtype d), read block by block, when it is JS-side and already at that shape; else in wasm memory
+ *  (`operandIn`: a resident tensor in place, anything else copied or expanded whole). */
+export function operandLane(w: Wasm, t: Tensor, d: FloatDType, shape: readonly number[], perUnit = 1): Lane {
+  if (!t._storage && sameShape(t.shape, shape)) return jsLane(floatData(t, d), perUnit);
+  return wasmLane(operandIn(w, t, d, shape), floatCtor(d).BYTES_PER_ELEMENT, perUnit);
+}
+
+/** A per-unit output of n elements of dtype d written into a fresh JS array; absent (the kernels'
+ *  "not wanted" 0) if !wanted. */
+export function outLane(d: FloatDType, n: number, perUnit = 1, wanted = true): Lane {
+  return wanted ? jsLane(uninitialized(floatCtor(d), n), perUnit) : wasmLane(0, 0, perUnit);
+}
+
+/** A blocked loss call's result: for 'none' the unreduced losses in `out` (an `outLane`), else the f64
+ *  `total`, divided by the loss's mean denominator `count` for 'mean'. */
+export function blockedResult(d: FloatDType, reduction: "none" | "mean" | "sum", out: Lane, shape: readonly number[],
+                              total: number, count: number): Tensor {
+  if (reduction === "none") return new Tensor(out.js as FloatArray, shape);
+  return scalarResult(reduction === "mean" ? total / count : total, d);
 }
 
 /** Allocate an output buffer of n elements, or return 0 (the kernels' "not wanted") if !wanted. */

@@ -2,9 +2,10 @@
 // targets, and NLL. Shapes are (C), (N, C) or (N, C, d1..dK); the kernels see [N, C, K] with K the
 // product of the spatial dims, and targets already range-checked and mapped to i32 (−1 = ignored).
 
-import { attachGrad, gradSlotAt } from "../autograd.js";
+import { attachGrad, gradLane, gradSlotOf } from "../autograd.js";
+import { runBlocks, wasmLane } from "../blocks.js";
 import { check } from "../errors.js";
-import { floatCtor, lossResult, operandIn, outBuffer, suffix, tensorIn } from "../ops.js";
+import { blockedResult, floatCtor, operandIn, operandLane, outLane, suffix, tensorIn } from "../ops.js";
 import {
   checkOptionKeys, numberOption, REDUCTION_KEYS, Reduction, ReductionOptions, resolveReduction, tensorOption,
 } from "../options.js";
@@ -97,27 +98,33 @@ interface IndexLossCall {
   ignoreIndex: number;
   reduction: Reduction;
   layout: ClassLayout;
-  /** Runs the kernel; returns Σℓ. */
-  kernel: (w: Wasm, d: FloatDType, x: number, t: number, wp: number, gscale: number, out: number, grad: number) => number;
-  /** Puts the input into wasm memory given the prepared targets (default: all of it, `operandIn`). */
+  /** Runs the kernel on N batch rows; returns Σℓ. */
+  kernel: (w: Wasm, d: FloatDType, N: number, x: number, t: number, wp: number, gscale: number, out: number, grad: number) => number;
+  /** Puts the input into wasm memory given the prepared targets (K elements per batch row), instead of
+   *  reading all of it block by block. */
   inputIn?: (w: Wasm, d: FloatDType, tp: number) => number;
 }
 
-/** The class-index path shared by NLL and CrossEntropy: weighted-mean denominator, kernel, result, grad. */
+/** Batch rows of at most this many classes run four at a time in the kernels: blocks keep that grouping. */
+const SHORT_ROWS = 16;
+
+/** The class-index path shared by NLL and CrossEntropy: weighted-mean denominator, kernel over blocks of
+ *  batch rows, result, grad. */
 function runIndexLoss(c: IndexLossCall): Tensor {
   const { x, layout: L, reduction } = c;
   const d = x.dtype as FloatDType;
+  const bytes = floatCtor(d).BYTES_PER_ELEMENT;
   return withArena((w) => {
     const tp = targetsIn(w, c.t, L.C, c.ignoreIndex);
-    const xp = c.inputIn ? c.inputIn(w, d, tp) : operandIn(w, x, d, x.shape);
+    const xLane = c.inputIn ? wasmLane(c.inputIn(w, d, tp), bytes, L.K) : operandLane(w, x, d, x.shape, L.C * L.K);
     const wp = c.weight ? operandIn(w, c.weight, d, c.weight.shape) : 0;
-    const P = L.N * L.K;
-    const W = reduction === "mean" ? w.k[`weightTotal_${suffix(d)}`](tp, P, wp) : 1;
-    const out = outBuffer(w, d, P, reduction === "none");
-    const grad = outBuffer(w, d, x.numel, x.requiresGrad);
-    const total = c.kernel(w, d, xp, tp, wp, 1 / W, out, grad);
-    const result = lossResult(w, d, reduction, out, L.outShape, total, W);
-    return attachGrad(result, gradSlotAt(w, x, grad, d, x.shape, L.gShape));
+    const W = reduction === "mean" ? w.k[`weightTotal_${suffix(d)}`](tp, L.N * L.K, wp) : 1;
+    const out = outLane(d, L.N * L.K, L.K, reduction === "none");
+    const grad = gradLane(w, x, d, x.numel, L.C * L.K);
+    const total = runBlocks(w, L.N, L.C <= SHORT_ROWS ? 16 : 1, [xLane, wasmLane(tp, 4, L.K)], [out, grad],
+      (N, [xp, tb], [ob, gb]) => c.kernel(w, d, N, xp, tb, wp, 1 / W, ob, gb));
+    const result = blockedResult(d, reduction, out, L.outShape, total, W);
+    return attachGrad(result, gradSlotOf(w, x, grad, d, x.shape, L.gShape));
   });
 }
 
@@ -134,15 +141,16 @@ export function nllLoss(input: TensorLike, target: TensorLike, options: NLLOptio
   check(isFloat(x.dtype), () => `"nll_loss" not implemented for '${torchTypeName(x.dtype)}'`);
   checkIndexTarget(t);
   checkClassWeight(weight, layout.C, "");
-  // NLL reads one entry per position. With many classes a JS-side input is not copied whole into wasm
+  // NLL reads one entry per position. With many classes the input is not copied whole into wasm
   // (N·C·K elements) but gathered through the validated targets (N·K reads): the one place a loss reads
-  // elements in JS, because it replaces a copy C times larger. Resident inputs are read in place.
-  const gathered = !x.resident && layout.C > GATHER_MIN_CLASSES;
+  // elements in JS, because it replaces a copy C times larger. Resident inputs take the same path, so
+  // that the blocks (and the bits of the sum) do not depend on where the input lives.
+  const gathered = layout.C > GATHER_MIN_CLASSES;
   return runIndexLoss({
     x, t, weight, ignoreIndex, reduction, layout,
     inputIn: gathered ? (w, d, tp) => gatherTargets(w, x, d, tp, layout) : undefined,
-    kernel: (w, d, xp, tp, wp, gscale, out, grad) =>
-      w.k[`nll_${suffix(d)}`](layout.N, layout.C, layout.K, xp, tp, wp, gscale, out, grad, gathered ? 1 : 0),
+    kernel: (w, d, N, xp, tp, wp, gscale, out, grad) =>
+      w.k[`nll_${suffix(d)}`](N, layout.C, layout.K, xp, tp, wp, gscale, out, grad, gathered ? 1 : 0),
   });
 }
 
@@ -193,27 +201,27 @@ export function crossEntropy(input: TensorLike, target: TensorLike, options: Cro
   checkClassWeight(weight, layout.C, "");
   return runIndexLoss({
     x, t, weight, ignoreIndex, reduction, layout,
-    kernel: (w, d, xp, tp, wp, gscale, out, grad) =>
-      w.k[`crossEntropyIndex_${suffix(d)}`](layout.N, layout.C, layout.K, xp, tp, wp, smoothing, gscale, out, grad),
+    kernel: (w, d, N, xp, tp, wp, gscale, out, grad) =>
+      w.k[`crossEntropyIndex_${suffix(d)}`](N, layout.C, layout.K, xp, tp, wp, smoothing, gscale, out, grad),
   });
 }
 
 function crossEntropyProb(x: Tensor, y: Tensor, weight: Tensor | null, eps: number, reduction: Reduction, L: ClassLayout): Tensor {
   const d: FloatDType = x.dtype === "float64" || y.dtype === "float64" ? "float64" : "float32";
+  const row = L.C * L.K;
   return withArena((w) => {
-    const xp = operandIn(w, x, d, x.shape);
-    const yp = operandIn(w, y, d, y.shape);
+    const xLane = operandLane(w, x, d, x.shape, row), yLane = operandLane(w, y, d, y.shape, row);
     const wp = weight ? operandIn(w, weight, d, weight.shape) : 0;
     const P = L.N * L.K;
-    const out = outBuffer(w, d, P, reduction === "none");
-    const gx = outBuffer(w, d, x.numel, x.requiresGrad);
-    const gy = outBuffer(w, d, y.numel, y.requiresGrad);
+    const out = outLane(d, P, L.K, reduction === "none");
+    const gx = gradLane(w, x, d, x.numel, row), gy = gradLane(w, y, d, y.numel, row);
     const gscale = reduction === "mean" ? 1 / P : 1;
-    const total = w.k[`crossEntropyProb_${suffix(d)}`](L.N, L.C, L.K, xp, yp, wp, eps, gscale, out, gx, gy);
-    const result = lossResult(w, d, reduction, out, L.outShape, total, P);
+    const total = runBlocks(w, L.N, 1, [xLane, yLane], [out, gx, gy], (N, [xp, yp], [ob, gxb, gyb]) =>
+      w.k[`crossEntropyProb_${suffix(d)}`](N, L.C, L.K, xp, yp, wp, eps, gscale, ob, gxb, gyb));
+    const result = blockedResult(d, reduction, out, L.outShape, total, P);
     return attachGrad(result, [
-      ...gradSlotAt(w, x, gx, d, x.shape, L.gShape),
-      ...gradSlotAt(w, y, gy, d, y.shape, L.gShape),
+      ...gradSlotOf(w, x, gx, d, x.shape, L.gShape),
+      ...gradSlotOf(w, y, gy, d, y.shape, L.gShape),
     ]);
   });
 }

@@ -3,15 +3,16 @@
 // call that yields the loss and every wanted gradient, the result tensor and its autograd slots —
 // and each loss adds only its own checks.
 
-import { attachGrad, gradSlotAt, GradSlot } from "../autograd.js";
-import { check } from "../errors.js";
-import { arrayIn, operandIn, outBuffer, readOut, scalarResult, suffix } from "../ops.js";
+import { attachGrad, gradLane, gradSlotOf, GradSlot } from "../autograd.js";
+import { Lane, runBlocks, wasmLane } from "../blocks.js";
+import { check, NNLossError } from "../errors.js";
+import { arrayIn, floatCtor, operandLane, outLane, scalarResult, suffix } from "../ops.js";
 import {
   checkOptionKeys, REDUCTION_KEYS, Reduction, ReductionOptions, resolveReduction, tensorOption,
 } from "../options.js";
-import { withArena } from "../runtime.js";
+import { Wasm, withArena } from "../runtime.js";
 import {
-  FloatDType, Tensor, TensorLike, broadcastShapes, convert, floatData, isFloat, listStr, numelOf, promoteFloat, sameShape,
+  FloatArray, FloatDType, Tensor, TensorLike, broadcastShapes, convert, floatData, isFloat, listStr, numelOf, promoteFloat, sameShape,
   sizeStr, toTensor, torchTypeName,
 } from "../tensor.js";
 
@@ -47,31 +48,47 @@ export interface ElementwiseSpec {
 export function runElementwise(s: ElementwiseSpec): Tensor {
   const n = numelOf(s.shape);
   const d = s.dtype;
+  const sfx = suffix(d);
+  const bytes = floatCtor(d).BYTES_PER_ELEMENT;
   return withArena((w) => {
-    const ptrs = s.operands.map((o) => (!o.t ? 0 : o.shape ? arrayIn(w, floatData(o.t, d), o.shape, s.shape) : operandIn(w, o.t, d, s.shape)));
-    while (ptrs.length < 3) ptrs.push(0);
-    for (const r of s.unitRange ?? []) {
-      check(w.k[`firstOutside_${suffix(d)}`](ptrs[r.operand], n, 0, 1) < 0, `all elements of ${r.what} should be between 0 and 1`);
-    }
-    const wptr = s.weight ? operandIn(w, s.weight, d, s.shape) : 0;
-    const out = outBuffer(w, d, n, s.reduction === "none");
-    const wantGrad = s.operands.map((o) => o.t !== null && o.grad && o.t.requiresGrad);
-    const g = [0, 1, 2].map((i) => outBuffer(w, d, n, wantGrad[i] ?? false));
+    const absent = wasmLane(0, bytes);
+    const lanes: Lane[] = s.operands.map((o) => (!o.t ? absent
+      : o.shape ? wasmLane(arrayIn(w, floatData(o.t, d), o.shape, s.shape), bytes) : operandLane(w, o.t, d, s.shape)));
+    while (lanes.length < 3) lanes.push(absent);
+    lanes.push(s.weight ? operandLane(w, s.weight, d, s.shape) : absent);
+    const out = outLane(d, n, 1, s.reduction === "none");
+    const leaves = s.operands.map((o) => (o.t !== null && o.grad ? leafAs(o.t, o.shape) : null));
+    const grads = [0, 1, 2].map((i) => (leaves[i] ? gradLane(w, leaves[i]!, d, n) : absent));
     const div = s.divisor ?? 1;
     const gscale = (s.reduction === "mean" ? 1 / n : 1) / div;
-    const total = w.k[`${s.kernel ?? "elementwise"}_${suffix(d)}`](s.op, n, ptrs[0], ptrs[1], ptrs[2], wptr, s.p0 ?? 0, s.p1 ?? 0,
-      out, g[0], g[1], g[2], gscale);
-    if (out && div !== 1) w.k[`scale_${suffix(d)}`](out, 1 / div, n);
+    const kernel = w.k[`${s.kernel ?? "elementwise"}_${sfx}`];
+    const total = runBlocks(w, n, 16, lanes, [out, ...grads], (count, [a, b, c, wp], [o, ga, gb, gc]) => {
+      for (const r of s.unitRange ?? []) {
+        if (w.k[`firstOutside_${sfx}`]([a, b, c][r.operand], count, 0, 1) >= 0) throwOutsideUnit(w, s, lanes);
+      }
+      const sum = kernel(s.op, count, a, b, c, wp, s.p0 ?? 0, s.p1 ?? 0, o, ga, gb, gc, gscale);
+      if (o && div !== 1) w.k[`scale_${sfx}`](o, 1 / div, count);
+      return sum;
+    });
     const rd = s.resultDtype ?? d;
     const result = s.reduction === "none"
-      ? new Tensor(convert(readOut(w, d, out, n), rd), s.shape)
+      ? new Tensor(convert(out.js as FloatArray, rd), s.shape)
       : scalarResult((s.reduction === "mean" ? total / n : total) / div, rd);
     const slots: GradSlot[] = [];
-    s.operands.forEach((o, i) => {
-      if (wantGrad[i]) slots.push(...gradSlotAt(w, leafAs(o.t!, o.shape), g[i], d, s.shape));
-    });
+    leaves.forEach((leaf, i) => { if (leaf) slots.push(...gradSlotOf(w, leaf, grads[i], d, s.shape)); });
     return attachGrad(result, slots);
   });
+}
+
+/** A block held a value outside [0, 1]: raise PyTorch's error for the first operand (in `unitRange`
+ *  order) that has one anywhere, as its whole-tensor checks would. */
+function throwOutsideUnit(w: Wasm, s: ElementwiseSpec, lanes: Lane[]): never {
+  for (const r of s.unitRange!) {
+    const lane = lanes[r.operand];
+    const data = lane.js ?? w.view(floatCtor(s.dtype), lane.ptr, numelOf(s.shape));
+    check(!data.some((v) => !(v >= 0 && v <= 1)), `all elements of ${r.what} should be between 0 and 1`);
+  }
+  throw new NNLossError("internal error: a block failed the [0, 1] check but no operand has a value outside it");
 }
 
 /** `t` read at another shape with the same elements (GaussianNLL's unsqueezed var): a view whose
