@@ -20,9 +20,10 @@ const SLICE = 256;
 // options; `grad` lists which row operands require grad.
 const U = (r) => r(), PROB = (r) => 0.02 + 0.96 * r(), SIGNED = (r) => 8 * r() - 4, POS = (r) => 0.1 + 3 * r();
 const PM1 = (r) => (r() < 0.5 ? -1 : 1), BIT = (r) => (r() < 0.5 ? 0 : 1);
-/** Class indices (int64), some of them ignored (−100) if `ignored`. */
-const cls = (C, ignored = false) => Object.assign((r) => (ignored && r() < 0.1 ? -100 : Math.floor(r() * C)), { int: true });
-const clsIgnore = (C) => cls(C, true);
+/** Class indices (int64) from `lo` up to C − 1, some of them ignored (−100) if `ignored`. */
+const cls = (C, lo = 0, ignored = false) =>
+  Object.assign((r) => (ignored && r() < 0.1 ? -100 : lo + Math.floor(r() * (C - lo))), { int: true });
+const clsIgnore = (C) => cls(C, 0, true);
 
 const CASES = [
   { fn: "mseLoss", rows: [[[7], SIGNED], [[7], SIGNED]], grad: [0, 1] },
@@ -45,6 +46,11 @@ const CASES = [
   { fn: "crossEntropy", rows: [[[40], SIGNED], [[40], PROB]], grad: [0, 1], opts: { labelSmoothing: 0.2 } },
   { fn: "nllLoss", rows: [[[10], SIGNED], [[], clsIgnore(10)]], grad: [0] },
   { fn: "nllLoss", rows: [[[40], SIGNED], [[], cls(40)]], grad: [0], shared: { weight: [[40], POS] } },
+  { fn: "multiMarginLoss", rows: [[[30], SIGNED], [[], cls(30)]], grad: [0], shared: { weight: [[30], POS] }, opts: { p: 2 } },
+  { fn: "multilabelMarginLoss", rows: [[[12], SIGNED], [[12], cls(12, -1)]], grad: [0] },
+  { fn: "multilabelSoftMarginLoss", rows: [[[12], SIGNED], [[12], BIT]], grad: [0, 1], shared: { weight: [[12], POS] } },
+  { fn: "cosineEmbeddingLoss", rows: [[[24], SIGNED], [[24], SIGNED], [[], PM1]], grad: [0, 1], opts: { margin: 0.2 } },
+  { fn: "tripletMarginLoss", rows: [[[24], SIGNED], [[24], SIGNED], [[24], SIGNED]], grad: [0, 1, 2], opts: { swap: true } },
 ];
 
 /** Row-major data for N rows of `rest` (class targets as int64). */

@@ -8,9 +8,10 @@
 // computed by that function, only the hinge runs in wasm, and backward() hands dℓ/dd to each
 // distance tensor's own backward, which carries on into anchor/positive/negative.
 
-import { attachGrad, gradSlotAt, GradSlot } from "../autograd.js";
+import { attachGrad, gradLane, gradSlotAt, gradSlotOf, GradSlot } from "../autograd.js";
+import { runBlocks } from "../blocks.js";
 import { check, NNLossError } from "../errors.js";
-import { chainGrad, lossResult, operandIn, outBuffer, readOut, suffix } from "../ops.js";
+import { blockedResult, chainGrad, lossResult, operandIn, operandLane, outBuffer, outLane, readOut, suffix } from "../ops.js";
 import {
   boolOption, checkOptionKeys, numberOption, REDUCTION_KEYS, Reduction, ReductionOptions, resolveReduction,
 } from "../options.js";
@@ -90,16 +91,17 @@ export function cosineEmbeddingLoss(input1: TensorLike, input2: TensorLike, targ
   const n1 = Math.min(lastDim(x1.shape), D), n2 = Math.min(lastDim(x2.shape), D);
   const d = computeDtype(x1, x2);
   return withArena((w) => {
-    const p1 = operandIn(w, x1, d, full), p2 = operandIn(w, x2, d, full), py = operandIn(w, y, d, outShape);
-    const out = outBuffer(w, d, R, reduction === "none");
-    const g1 = outBuffer(w, d, R * D, x1.requiresGrad), g2 = outBuffer(w, d, R * D, x2.requiresGrad);
-    const total = w.k[`cosineEmbedding_${suffix(d)}`](R, D, p1, p2, py, n1, n2, margin,
-      reduction === "mean" ? 1 / R : 1, out, g1, g2);
-    const result = lossResult(w, d, reduction, out, outShape, total, R);
+    const l1 = operandLane(w, x1, d, full, D), l2 = operandLane(w, x2, d, full, D), ly = operandLane(w, y, d, outShape);
+    const out = outLane(d, R, 1, reduction === "none");
+    const g1 = gradLane(w, x1, d, R * D, D), g2 = gradLane(w, x2, d, R * D, D);
+    const gscale = reduction === "mean" ? 1 / R : 1;
+    const total = runBlocks(w, R, 1, [l1, l2, ly], [out, g1, g2], (rows, [p1, p2, py], [ob, g1b, g2b]) =>
+      w.k[`cosineEmbedding_${suffix(d)}`](rows, D, p1, p2, py, n1, n2, margin, gscale, ob, g1b, g2b));
+    const result = blockedResult(d, reduction, out, outShape, total, R);
     const gShape = [...outShape, 1];
     return attachGrad(result, [
-      ...gradSlotAt(w, x1, g1, d, full, gShape),
-      ...gradSlotAt(w, x2, g2, d, full, gShape),
+      ...gradSlotOf(w, x1, g1, d, full, gShape),
+      ...gradSlotOf(w, x2, g2, d, full, gShape),
     ]);
   });
 }
@@ -138,20 +140,21 @@ function runTriplet(a: Tensor, p: Tensor, n: Tensor, s: TripletSpec): Tensor {
   const count = (x: Tensor, y: Tensor) => (lastDim(x.shape) === 1 && lastDim(y.shape) === 1 ? Math.min(1, D) : D);
   const d = computeDtype(a, p, n);
   return withArena((w) => {
-    const pa = operandIn(w, a, d, full), pp = operandIn(w, p, d, full), pn = operandIn(w, n, d, full);
-    const out = outBuffer(w, d, R, s.reduction === "none");
+    const la = operandLane(w, a, d, full, D), lp = operandLane(w, p, d, full, D), ln = operandLane(w, n, d, full, D);
+    const out = outLane(d, R, 1, s.reduction === "none");
     const size = R * D;
-    const ga = outBuffer(w, d, size, a.requiresGrad), gp = outBuffer(w, d, size, p.requiresGrad);
-    const gn = outBuffer(w, d, size, n.requiresGrad);
+    const ga = gradLane(w, a, d, size, D), gp = gradLane(w, p, d, size, D), gn = gradLane(w, n, d, size, D);
     const flags = (s.swap ? 1 : 0) | (s.marginLast ? 2 : 0);
-    const total = w.k[`triplet_${suffix(d)}`](R, D, pa, pp, pn, count(a, p), count(a, n), count(p, n), s.p, s.eps,
-      s.margin, flags, s.reduction === "mean" ? 1 / R : 1, out, ga, gp, gn);
-    const result = lossResult(w, d, s.reduction, out, outShape, total, R);
+    const gscale = s.reduction === "mean" ? 1 / R : 1;
+    const total = runBlocks(w, R, 1, [la, lp, ln], [out, ga, gp, gn], (rows, [pa, pp, pn], [ob, gab, gpb, gnb]) =>
+      w.k[`triplet_${suffix(d)}`](rows, D, pa, pp, pn, count(a, p), count(a, n), count(p, n), s.p, s.eps,
+        s.margin, flags, gscale, ob, gab, gpb, gnb));
+    const result = blockedResult(d, s.reduction, out, outShape, total, R);
     const gShape = full.length === 0 ? [] : [...outShape, 1];
     return attachGrad(result, [
-      ...gradSlotAt(w, a, ga, d, full, gShape),
-      ...gradSlotAt(w, p, gp, d, full, gShape),
-      ...gradSlotAt(w, n, gn, d, full, gShape),
+      ...gradSlotOf(w, a, ga, d, full, gShape),
+      ...gradSlotOf(w, p, gp, d, full, gShape),
+      ...gradSlotOf(w, n, gn, d, full, gShape),
     ]);
   });
 }

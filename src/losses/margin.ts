@@ -3,9 +3,10 @@
 // MultiLabelMargin and MultiLabelSoftMargin are row kernels that also compute the input gradient in
 // the forward pass. Shapes, dtypes and PyTorch's checks (in PyTorch's order) live here.
 
-import { attachGrad, gradSlotAt } from "../autograd.js";
+import { attachGrad, gradLane, gradSlotOf } from "../autograd.js";
+import { runBlocks, wasmLane } from "../blocks.js";
 import { check, NNLossError } from "../errors.js";
-import { lossResult, operandIn, outBuffer, suffix } from "../ops.js";
+import { blockedResult, operandIn, operandLane, outLane, suffix } from "../ops.js";
 import {
   checkOptionKeys, numberOption, REDUCTION_KEYS, Reduction, ReductionOptions, resolveReduction, tensorOption,
 } from "../options.js";
@@ -146,19 +147,19 @@ export function multilabelSoftMarginLoss(input: TensorLike, target: TensorLike,
   const M = outer * inner;
   const n = numelOf(shape);
   const d = dtype;
+  const row = L * inner;
   return withArena((w) => {
-    const xp = operandIn(w, x, d, shape);
-    const yp = operandIn(w, y, d, shape);
-    const wp = weight ? operandIn(w, weight, d, shape) : 0;
-    const out = outBuffer(w, d, M, reduction === "none");
-    const gx = outBuffer(w, d, n, x.requiresGrad);
-    const gy = outBuffer(w, d, n, y.requiresGrad);
+    const xLane = operandLane(w, x, d, shape, row), yLane = operandLane(w, y, d, shape, row);
+    const wLane = weight ? operandLane(w, weight, d, shape, row) : wasmLane(0, 0, row);
+    const out = outLane(d, M, inner, reduction === "none");
+    const gx = gradLane(w, x, d, n, row), gy = gradLane(w, y, d, n, row);
     const gscale = (reduction === "mean" ? 1 / M : 1) / C;
-    const total = w.k[`multilabelSoftMargin_${suffix(d)}`](outer, L, inner, xp, yp, wp, C, gscale, out, gx, gy);
-    const result = lossResult(w, d, reduction, out, outShape, total, M);
+    const total = runBlocks(w, outer, 1, [xLane, yLane, wLane], [out, gx, gy], (count, [xp, yp, wp], [ob, gxb, gyb]) =>
+      w.k[`multilabelSoftMargin_${suffix(d)}`](count, L, inner, xp, yp, wp, C, gscale, ob, gxb, gyb));
+    const result = blockedResult(d, reduction, out, outShape, total, M);
     return attachGrad(result, [
-      ...gradSlotAt(w, x, gx, d, shape, gShape),
-      ...gradSlotAt(w, y, gy, d, shape, gShape),
+      ...gradSlotOf(w, x, gx, d, shape, gShape),
+      ...gradSlotOf(w, y, gy, d, shape, gShape),
     ]);
   });
 }
@@ -202,26 +203,31 @@ interface RowLossCall {
   x: Tensor;
   reduction: Reduction;
   layout: RowLayout;
-  /** Puts the targets into wasm (i32) after the checks that come with them; returns the pointer. */
+  /** Puts the targets into wasm (i32, `targetsPerRow` per row) after the checks that come with them;
+   *  returns the pointer. */
   targets: (w: Wasm) => number;
-  /** Runs the kernel with the gradient scale (which includes the 1/C); returns Σ of the row losses. */
-  kernel: (w: Wasm, d: FloatDType, xp: number, tp: number, gscale: number, out: number, grad: number) => number;
+  targetsPerRow: number;
+  /** Prepares what the kernel needs besides the rows (weights, scratch) and returns it as a function of
+   *  a block of N rows, with the gradient scale (which includes the 1/C); returns Σ of the row losses. */
+  kernel: (w: Wasm, d: FloatDType) => (N: number, xp: number, tp: number, gscale: number, out: number, grad: number) => number;
 }
 
-/** Result and input gradient of a Multi*Margin row loss. An empty batch gives NaN (mean) / 0 (sum):
- *  PyTorch returns uninitialised memory there (LOSSES.md §14, §18). */
+/** Result and input gradient of a Multi*Margin row loss, run over blocks of rows. An empty batch gives
+ *  NaN (mean) / 0 (sum): PyTorch returns uninitialised memory there (LOSSES.md §14, §18). */
 function runRowLoss(c: RowLossCall): Tensor {
   const { x, reduction, layout: Lt } = c;
   return withArena((w) => {
     const tp = c.targets(w);
     const d = x.dtype as FloatDType;
-    const xp = operandIn(w, x, d, x.shape);
-    const out = outBuffer(w, d, Lt.N, reduction === "none");
-    const grad = outBuffer(w, d, x.numel, x.requiresGrad);
+    const xLane = operandLane(w, x, d, x.shape, Lt.C);
+    const out = outLane(d, Lt.N, 1, reduction === "none");
+    const grad = gradLane(w, x, d, x.numel, Lt.C);
     const gscale = (reduction === "mean" ? 1 / Lt.N : 1) / Lt.C;
-    const total = Lt.N === 0 ? 0 : c.kernel(w, d, xp, tp, gscale, out, grad);
-    const result = lossResult(w, d, reduction, out, Lt.outShape, total, Lt.N);
-    return attachGrad(result, gradSlotAt(w, x, grad, d, x.shape, Lt.gShape));
+    const kernel = c.kernel(w, d);
+    const total = runBlocks(w, Lt.N, 1, [xLane, wasmLane(tp, 4, c.targetsPerRow)], [out, grad],
+      (N, [xp, tb], [ob, gb]) => kernel(N, xp, tb, gscale, ob, gb));
+    const result = blockedResult(d, reduction, out, Lt.outShape, total, Lt.N);
+    return attachGrad(result, gradSlotOf(w, x, grad, d, x.shape, Lt.gShape));
   });
 }
 
@@ -273,9 +279,10 @@ export function multiMarginLoss(input: TensorLike, target: TensorLike, options: 
       check(tp >= 0, "target out of range");
       return tp;
     },
-    kernel: (w, d, xp, tp, gscale, out, grad) => {
+    targetsPerRow: 1,
+    kernel: (w, d) => {
       const wp = weight ? operandIn(w, weight, d, weight.shape) : 0;
-      return w.k[`multiMargin_${suffix(d)}`](N, C, xp, tp, wp, p, margin, gscale, out, grad);
+      return (n, xp, tp, gscale, out, grad) => w.k[`multiMargin_${suffix(d)}`](n, C, xp, tp, wp, p, margin, gscale, out, grad);
     },
   });
 }
@@ -313,9 +320,10 @@ export function multilabelMarginLoss(input: TensorLike, target: TensorLike, opti
       if (N > 0) checkLongTarget(t);
       return tp;
     },
-    kernel: (w, d, xp, tp, gscale, out, grad) => {
+    targetsPerRow: C,
+    kernel: (w, d) => {
       const scratch = w.allocFor(Int32Array, C);
-      return w.k[`multilabelMargin_${suffix(d)}`](N, C, xp, tp, scratch, gscale, out, grad);
+      return (n, xp, tp, gscale, out, grad) => w.k[`multilabelMargin_${suffix(d)}`](n, C, xp, tp, scratch, gscale, out, grad);
     },
   });
 }
