@@ -77,6 +77,26 @@ export const LOSSES = [
     note: "tfjs takes one-hot labels, made before timing",
   },
   {
+    // K-dim input (segmentation): [N, C, H, W] logits against [N, H, W] targets
+    name: "ce_spatial", fn: "crossEntropy", torch: "F.cross_entropy(a0, a1)",
+    sizes: [
+      { label: "2x5x16x16", N: 2, C: 5, H: 16, W: 16 },
+      { label: "4x21x64x64", N: 4, C: 21, H: 64, W: 64 },
+      { label: "4x21x128x128", N: 4, C: 21, H: 128, W: 128 },
+    ],
+    args: ({ N, C, H, W }, rand) => [
+      { data: f32(N * C * H * W, rand, -5, 5), shape: [N, C, H, W] },
+      { data: classes(N * H * W, C, rand), shape: [N, H, W] },
+    ],
+    ref: ([x, t], { N, C, H, W }, grad) => ref.crossEntropySpatial(x, t, N, C, H * W, grad),
+    tf: (tf, [, t], { C }) => {
+      const onehot = tf.oneHot(t, C);
+      return (x) => tf.losses.softmaxCrossEntropy(onehot, tf.transpose(x, [0, 2, 3, 1]));
+    },
+    onnx: (g, [x, t]) => g.op("SoftmaxCrossEntropyLoss", [x, t], { reduction: "mean" }),
+    note: "tfjs: classes moved last with tf.transpose (its softmax runs over the last axis), one-hot labels made before timing",
+  },
+  {
     name: "nll", fn: "nllLoss", torch: "F.nll_loss(a0, a1)",
     sizes: [ROW_SIZES[0], { label: "65536x10", N: 65536, C: 10 }, ROW_SIZES[2]],
     args: ({ N, C }, rand) => [mat(f32(N * C, rand, -5, 0), N, C), vec(classes(N, C, rand))],

@@ -183,6 +183,28 @@ export function crossEntropy(x, t, N, C, grad = null) {
   return total / N;
 }
 
+/** CrossEntropy of x [N, C, K] (K spatial positions, classes strided by K) against t [N, K], mean over
+ *  the N·K positions, gradient into `grad` when given. */
+export function crossEntropySpatial(x, t, N, C, K, grad = null) {
+  let total = 0;
+  const P = N * K;
+  for (let n = 0; n < N; n++) {
+    for (let k = 0; k < K; k++) {
+      const base = n * C * K + k, tn = Number(t[n * K + k]);
+      let max = -Infinity;
+      for (let c = 0; c < C; c++) max = Math.max(max, x[base + c * K]);
+      let sum = 0;
+      for (let c = 0; c < C; c++) sum += Math.exp(x[base + c * K] - max);
+      total += max + Math.log(sum) - x[base + tn * K];
+      if (grad) {
+        for (let c = 0; c < C; c++) grad[base + c * K] = Math.exp(x[base + c * K] - max) / (sum * P);
+        grad[base + tn * K] -= 1 / P;
+      }
+    }
+  }
+  return total / P;
+}
+
 /** CrossEntropy and its gradient softmax(x) − onehot(t), divided by N. */
 export const crossEntropyWithGrad = (x, t, N, C) => withGrad(crossEntropy, N * C, x, t, N, C);
 
