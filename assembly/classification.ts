@@ -6,7 +6,7 @@
 // Gradients are computed in the same pass as the forward (softmax exps are parked in the gradient
 // buffer), already multiplied by the reduction's scale `gscale` (1/W for the weighted mean).
 
-import { ld, st, shiftOf, lanesOf, expT, expF32x4, hsumF32x4, hmaxF32x4, FLUSH_BLOCK } from "./math";
+import { ld, st, shiftOf, lanesOf, expT, expF32x4, logF32x4, hsumF32x4, hmaxF32x4, FLUSH_BLOCK } from "./math";
 
 // ---------------------------------------------------------------- targets
 
@@ -163,19 +163,21 @@ function crossEntropyIndex<T>(N: i32, C: i32, K: i32, x: usize, t: usize, w: usi
       total += crossEntropyBlock4(n, C, x, tb, gscale, out, grad);
     }
   }
-  const spatial4 = ASC_FEATURE_SIMD && sizeof<T>() == 4 && K >= 4 && w == 0 && !(eps > 0);
+  const spatial = ASC_FEATURE_SIMD && sizeof<T>() == 4 && K >= 4;
+  let sw: f64 = <f64>C; // Σ_c w_c, the smoothing term's total weight
+  if (spatial && w) {
+    sw = 0;
+    for (let c = 0; c < C; c++) sw += <f64>ld<T>(w, c);
+  }
   for (; n < N; n++) {
     let k = 0;
-    if (spatial4) {
-      // K-dim input: four neighbouring positions share every class stride, so one v128 load holds
-      // class c of four positions (blocks with an ignored position go position by position)
-      for (; k + 4 <= K; k += 4) {
-        const tb = t + (<usize>(n * K + k) << 2);
-        if (min<i32>(min<i32>(load<i32>(tb), load<i32>(tb, 4)), min<i32>(load<i32>(tb, 8), load<i32>(tb, 12))) < 0) {
-          for (let j = 0; j < 4; j++) total += crossEntropyIndexRow<T>(n, k + j, C, K, x, t, w, eps, gscale, out, grad);
-          continue;
-        }
-        total += crossEntropySpatial4(n, k, C, K, x, tb, gscale, out, grad);
+    if (spatial) {
+      // K-dim input: neighbouring positions share every class stride, so v128 loads hold class c of
+      // four positions; a chunk of up to 16 positions reads one cache line per class
+      for (; k + 4 <= K; k += SPATIAL_CHUNK) {
+        const lanes = min<i32>(SPATIAL_CHUNK, (K - k) & ~3);
+        total += crossEntropySpatialChunk(n, k, lanes, C, K, x, t, w, eps, sw, gscale, out, grad);
+        if (lanes < SPATIAL_CHUNK) { k += lanes; break; }
       }
     }
     for (; k < K; k++) total += crossEntropyIndexRow<T>(n, k, C, K, x, t, w, eps, gscale, out, grad);
@@ -183,44 +185,94 @@ function crossEntropyIndex<T>(N: i32, C: i32, K: i32, x: usize, t: usize, w: usi
   return total;
 }
 
+/** Positions per chunk of the K-dim path (four vectors), and its per-position scratch, lane j of
+ *  vector v being position 4v + j: running max, Σe (then the gradient scale), log Σe,
+ *  Σ_c w_c·(max − x_c), the smoothing share of the gradient, and the mask of non-ignored positions. */
+const SPATIAL_CHUNK: i32 = 16;
+const chunkMax = memory.data(SPATIAL_CHUNK * 4, 16);
+const chunkSum = memory.data(SPATIAL_CHUNK * 4, 16);
+const chunkSmooth = memory.data(SPATIAL_CHUNK * 4, 16);
+const chunkShare = memory.data(SPATIAL_CHUNK * 4, 16);
+const chunkMask = memory.data(SPATIAL_CHUNK * 4, 16);
+const chunkLog = memory.data(SPATIAL_CHUNK * 4, 16);
+
 /**
- * Unweighted, unsmoothed CE for positions k..k+3 of batch n (f32, K-dim input, no ignored target): lane j
- * is position k + j, classes are walked at stride K. Same arithmetic as crossEntropyBlock4. Returns Σℓ.
+ * crossEntropyIndexRow for `lanes` (a multiple of 4, ≤ SPATIAL_CHUNK) neighbouring positions k.. of
+ * batch n (f32, K-dim input), every class step one v128 per four positions. Same formulas; the
+ * logarithm of Σe is taken four lanes at a time in f32. Returns Σℓ.
  */
-function crossEntropySpatial4(n: i32, k: i32, C: i32, K: i32, x: usize, tb: usize, gscale: f64, out: usize, grad: usize): f64 {
+function crossEntropySpatialChunk(n: i32, k: i32, lanes: i32, C: i32, K: i32, x: usize, t: usize, w: usize, eps: f64,
+                                  sw: f64, gscale: f64, out: usize, grad: usize): f64 {
   const stride = <usize>K << 2;
   const base = <usize>(n * C * K + k) << 2;
-  const xp = x + base;
-  let vmax = f32x4.splat(-Infinity);
-  for (let c = 0; c < C; c++) vmax = f32x4.pmax(v128.load(xp + <usize>c * stride), vmax); // a NaN still reaches the sum
-  let vsum = f32x4.splat(0);
-  const gp = grad ? grad + base : 0;
-  for (let c = 0; c < C; c++) {
-    const e = expF32x4(f32x4.sub(v128.load(xp + <usize>c * stride), vmax));
-    vsum = f32x4.add(vsum, e);
-    if (gp) v128.store(gp + <usize>c * stride, e);
+  const xp = x + base, gp = grad ? grad + base : 0;
+  const bytes = <usize>lanes << 2;
+  const smooth = eps > 0;
+  const keep: f64 = smooth ? 1 - eps : 1;
+  const epsC: f64 = smooth ? eps / <f64>C : 0;
+  for (let v: usize = 0; v < bytes; v += 16) {
+    v128.store(chunkMax + v, f32x4.splat(-Infinity));
+    v128.store(chunkSum + v, f32x4.splat(0));
+    v128.store(chunkSmooth + v, f32x4.splat(0));
   }
-  v128.store(blockStats, vmax);
-  v128.store(blockStats, vsum, 16);
+  for (let c = 0; c < C; c++) {
+    const row = xp + <usize>c * stride;
+    for (let v: usize = 0; v < bytes; v += 16) {
+      v128.store(chunkMax + v, f32x4.pmax(v128.load(row + v), v128.load(chunkMax + v))); // a NaN still reaches the sum
+    }
+  }
+  for (let c = 0; c < C; c++) {
+    const off = <usize>c * stride;
+    const vw = f32x4.splat(w ? load<f32>(w + (<usize>c << 2)) : 1);
+    for (let v: usize = 0; v < bytes; v += 16) {
+      const xv = v128.load(xp + off + v), m = v128.load(chunkMax + v);
+      const e = expF32x4(f32x4.sub(xv, m));
+      v128.store(chunkSum + v, f32x4.add(v128.load(chunkSum + v), e));
+      if (gp) v128.store(gp + off + v, e);
+      if (smooth) v128.store(chunkSmooth + v, f32x4.add(v128.load(chunkSmooth + v), f32x4.mul(vw, f32x4.sub(m, xv))));
+    }
+  }
+  // per position: ℓ, and the gradient's scale Σu/Σe, its smoothing share and mask (0 where ignored)
+  for (let v: usize = 0; v < bytes; v += 16) v128.store(chunkLog + v, logF32x4(v128.load(chunkSum + v)));
   let total: f64 = 0;
-  for (let j = 0; j < 4; j++) {
-    const tc = load<i32>(tb + (<usize>j << 2));
-    const sum = <f64>load<f32>(blockStats + (<usize>j << 2), 16);
-    const l = (<f64>load<f32>(blockStats + (<usize>j << 2)) - <f64>load<f32>(xp + <usize>tc * stride + (<usize>j << 2))) + Math.log(sum);
+  const pos = <usize>(n * K + k) << 2;
+  const tb = t + pos;
+  for (let q: usize = 0; q < bytes; q += 4) {
+    const tc = load<i32>(tb + q);
+    let l: f64 = 0;
+    if (tc < 0) {
+      store<f32>(chunkSum + q, 0);
+      store<f32>(chunkShare + q, 0);
+      store<i32>(chunkMask + q, 0);
+    } else {
+      const lse = <f64>load<f32>(chunkLog + q), m = <f64>load<f32>(chunkMax + q);
+      const wt: f64 = w ? <f64>load<f32>(w + (<usize>tc << 2)) : 1;
+      l = keep * wt * ((m - <f64>load<f32>(xp + <usize>tc * stride + q)) + lse);
+      if (smooth) l += epsC * (<f64>load<f32>(chunkSmooth + q) + sw * lse);
+      store<f32>(chunkSum + q, <f32>(gscale * (keep * wt + epsC * sw) / <f64>load<f32>(chunkSum + q)));
+      store<f32>(chunkShare + q, <f32>(gscale * epsC));
+      store<i32>(chunkMask + q, -1);
+    }
+    if (out) store<f32>(out + pos + q, <f32>l);
     total += l;
-    if (out) store<f32>(out + (<usize>(n * K + k + j) << 2), <f32>l);
-    store<f32>(blockStats + (<usize>j << 2), <f32>(gscale / sum)); // the gradient scale of position j
   }
   if (gp) {
-    const vk = v128.load(blockStats);
+    // grad_c = e_c·(Σu/Σe) − share·w_c over the parked exps, masked, then −gscale·(1−ε)·w[t] at the target
     for (let c = 0; c < C; c++) {
-      const q = gp + <usize>c * stride;
-      v128.store(q, f32x4.mul(v128.load(q), vk));
+      const row = gp + <usize>c * stride;
+      const vw = f32x4.splat(w ? load<f32>(w + (<usize>c << 2)) : 1);
+      for (let v: usize = 0; v < bytes; v += 16) {
+        let g = f32x4.mul(v128.load(row + v), v128.load(chunkSum + v));
+        if (smooth) g = f32x4.sub(g, f32x4.mul(v128.load(chunkShare + v), vw));
+        v128.store(row + v, v128.and(g, v128.load(chunkMask + v)));
+      }
     }
-    const gs = <f32>gscale;
-    for (let j = 0; j < 4; j++) {
-      const q = gp + <usize>load<i32>(tb + (<usize>j << 2)) * stride + (<usize>j << 2);
-      store<f32>(q, load<f32>(q) - gs);
+    for (let q: usize = 0; q < bytes; q += 4) {
+      const tc = load<i32>(tb + q);
+      if (tc < 0) continue;
+      const wt: f64 = w ? <f64>load<f32>(w + (<usize>tc << 2)) : 1;
+      const g = gp + <usize>tc * stride + q;
+      store<f32>(g, load<f32>(g) - <f32>(gscale * keep * wt));
     }
   }
   return total;
