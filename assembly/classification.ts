@@ -12,7 +12,12 @@ import { ld, st, shiftOf, lanesOf, expT, expF32x4, logF32x4, hsumF32x4, hmaxF32x
 
 /** Copy class targets to i32, mapping `ignore` to −1; returns the first out-of-range position or −1. */
 function prepareTargets<I>(src: usize, dst: usize, n: i32, C: i32, ignore: f64): i32 {
-  for (let i = 0; i < n; i++) {
+  let i = 0;
+  if (ASC_FEATURE_SIMD && Math.abs(ignore) < 2147483648.0 && Math.floor(ignore) == ignore) {
+    // the integer by the 1.5·2^52 trick, not a float→int conversion, which V8 computes inside the loop
+    i = prepareTargets4<I>(src, dst, n, C, <i32>reinterpret<i64>(ignore + 6755399441055744.0));
+  }
+  for (; i < n; i++) {
     const v = <f64>ld<I>(src, i);
     if (v == ignore) { st<i32>(dst, i, -1); continue; }
     if (!(v >= 0 && v < <f64>C)) return i;
@@ -20,13 +25,48 @@ function prepareTargets<I>(src: usize, dst: usize, n: i32, C: i32, ignore: f64):
   }
   return -1;
 }
+
+/**
+ * prepareTargets four at a time (an integer `ignore`, so integer compares match the f64 ones) while all
+ * four are valid; returns where it stopped, for the scalar loop to go on from (and to find the bad one).
+ */
+function prepareTargets4<I>(src: usize, dst: usize, n: i32, C: i32, ignore: i32): i32 {
+  const ig32 = i32x4.splat(ignore), ig64 = i64x2.splat(<i64>ignore), c32 = i32x4.splat(C), c64 = i64x2.splat(<i64>C);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    let v: v128, ign: v128, ok: v128;
+    if (sizeof<I>() == 8) {
+      const a = v128.load(src + (<usize>i << 3)), b = v128.load(src + (<usize>i << 3), 16);
+      const ia = i64x2.eq(a, ig64), ib = i64x2.eq(b, ig64);
+      const oa = v128.and(i64x2.ge_s(a, i64x2.splat(0)), i64x2.lt_s(a, c64));
+      const ob = v128.and(i64x2.ge_s(b, i64x2.splat(0)), i64x2.lt_s(b, c64));
+      v = v128.shuffle<i32>(a, b, 0, 2, 4, 6); // the low halves: the value wherever it is in range
+      ign = v128.shuffle<i32>(ia, ib, 0, 2, 4, 6);
+      ok = v128.or(ign, v128.shuffle<i32>(oa, ob, 0, 2, 4, 6));
+    } else {
+      v = v128.load(src + (<usize>i << 2));
+      ign = i32x4.eq(v, ig32);
+      ok = v128.or(ign, i32x4.lt_u(v, c32));
+    }
+    if (!i32x4.all_true(ok)) break;
+    v128.store(dst + (<usize>i << 2), v128.or(v, ign)); // ignored → all ones = −1
+  }
+  return i;
+}
 export function targets_i32(src: usize, dst: usize, n: i32, C: i32, ignore: f64): i32 { return prepareTargets<i32>(src, dst, n, C, ignore); }
 export function targets_i64(src: usize, dst: usize, n: i32, C: i32, ignore: f64): i32 { return prepareTargets<i64>(src, dst, n, C, ignore); }
 
 /** W = Σ over non-ignored positions of w[t] (the count without weights): the weighted-mean denominator. */
 function weightTotal<T>(t: usize, P: i32, w: usize): f64 {
+  let i = 0;
   let W: f64 = 0;
-  for (let i = 0; i < P; i++) {
+  if (ASC_FEATURE_SIMD && !w) {
+    // count four at a time: a kept target has its sign bit clear
+    let cnt = i32x4.splat(0);
+    for (; i + 4 <= P; i += 4) cnt = i32x4.add(cnt, i32x4.shr_u(v128.not(v128.load(t + (<usize>i << 2))), 31));
+    W = <f64>(<u32>i32x4.extract_lane(cnt, 0) + <u32>i32x4.extract_lane(cnt, 1) + <u32>i32x4.extract_lane(cnt, 2) + <u32>i32x4.extract_lane(cnt, 3));
+  }
+  for (; i < P; i++) {
     const c = ld<i32>(t, i);
     if (c >= 0) W += w ? <f64>ld<T>(w, c) : 1.0;
   }
@@ -153,15 +193,21 @@ function crossEntropyIndex<T>(N: i32, C: i32, K: i32, x: usize, t: usize, w: usi
   let total: f64 = 0;
   let n = 0;
   if (ASC_FEATURE_SIMD && sizeof<T>() == 4 && K == 1 && C <= SMALL_C && w == 0 && !(eps > 0)) {
-    // short rows: four at a time with the classes in lanes (blocks with an ignored row go row by row)
-    for (; n + 4 <= N; n += 4) {
-      const tb = t + (<usize>n << 2);
-      if (min<i32>(min<i32>(load<i32>(tb), load<i32>(tb, 4)), min<i32>(load<i32>(tb, 8), load<i32>(tb, 12))) < 0) {
-        for (let j = 0; j < 4; j++) total += crossEntropyIndexRow<T>(n + j, 0, C, K, x, t, w, eps, gscale, out, grad);
+    // short rows: four at a time with the classes in lanes, up to STAGE_BLOCKS such blocks per call
+    // (blocks with an ignored row go row by row)
+    let acc = f64x2.splat(0);
+    while (n + 4 <= N) {
+      let nb = 0;
+      while (nb < STAGE_BLOCKS && n + (nb << 2) + 4 <= N && !hasIgnored(t + (<usize>(n + (nb << 2)) << 2))) nb++;
+      if (nb) {
+        acc = f64x2.add(acc, crossEntropyStaged(n, nb, C, x, t, gscale, out, grad));
+        n += nb << 2;
         continue;
       }
-      total += crossEntropyBlock4(n, C, x, tb, gscale, out, grad);
+      for (let j = 0; j < 4; j++) total += crossEntropyIndexRow<T>(n + j, 0, C, K, x, t, w, eps, gscale, out, grad);
+      n += 4;
     }
+    total += f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
   }
   const spatial = ASC_FEATURE_SIMD && sizeof<T>() == 4 && K >= 4;
   let sw: f64 = <f64>C; // Σ_c w_c, the smoothing term's total weight
@@ -320,66 +366,227 @@ function crossEntropyIndexRow<T>(n: i32, k: i32, C: i32, K: i32, x: usize, t: us
 
 /** Rows of at most this many classes take the four-rows-in-lanes path. */
 const SMALL_C: i32 = 16;
-// Transposed block: lane j of vector c holds class c of row j.
-const lanesBuf = memory.data(SMALL_C * 16, 16);
-// Per-row max and Σe of a block (lanes), then reused for the per-row gradient scales.
-const blockStats = memory.data(32, 16);
+/** Blocks of four rows staged per call: enough that the exps run as one long stream of independent work. */
+const STAGE_BLOCKS: i32 = 16;
+// Vector b·C + c: class c of block b's four rows (lane j = row j), then x − max, then its exp.
+const stageBuf = memory.data(SMALL_C * STAGE_BLOCKS * 16 + 112, 16); // + the exp loop's overrun
+// Per block (lanes = rows): maxima, target logits, Σe and log Σe (+ the log loop's overrun).
+const stageMax = memory.data(STAGE_BLOCKS * 16, 16);
+const stageXt = memory.data(STAGE_BLOCKS * 16, 16);
+const stageSum = memory.data(STAGE_BLOCKS * 16 + 48, 16);
+const stageLog = memory.data(STAGE_BLOCKS * 16 + 48, 16);
+
+/** Whether any of the four targets at `tb` is ignored (−1). */
+// @ts-ignore: decorator
+@inline function hasIgnored(tb: usize): bool {
+  return i32x4.bitmask(v128.load(tb)) != 0;
+}
 
 /**
- * Unweighted, unsmoothed CE for rows n..n+3 (f32, contiguous, C ≤ SMALL_C, no ignored target): every
- * max, exp and sum runs 4-wide across the rows instead of on a short, mostly-tail row. Returns Σℓ.
+ * Unweighted, unsmoothed CE for the nb·4 rows from n (f32, contiguous, C ≤ SMALL_C, no ignored target,
+ * nb ≤ STAGE_BLOCKS), four rows in lanes so that every max, exp, log and sum runs 4-wide instead of on
+ * a short, mostly-tail row. Three passes over the staged blocks: transpose in and subtract the max; all
+ * exps as one flat stream of independent work (per block they would queue behind the block's max and
+ * log); sums, losses and gradients. Returns the losses as f64x2 partial sums.
  */
-function crossEntropyBlock4(n: i32, C: i32, x: usize, tb: usize, gscale: f64, out: usize, grad: usize): f64 {
-  const rowBytes = <usize>C << 2;
-  const p0 = x + <usize>n * rowBytes, p1 = p0 + rowBytes, p2 = p1 + rowBytes, p3 = p2 + rowBytes;
-  let vmax = f32x4.splat(-Infinity);
-  for (let c = 0; c < C; c++) {
-    const off = <usize>c << 2;
-    let v = v128.load32_lane(p0 + off, f32x4.splat(0), 0);
-    v = v128.load32_lane(p1 + off, v, 1);
-    v = v128.load32_lane(p2 + off, v, 2);
-    v = v128.load32_lane(p3 + off, v, 3);
-    v128.store(lanesBuf + (<usize>c << 4), v);
-    vmax = f32x4.pmax(v, vmax); // a NaN still reaches the sum
-  }
-  let vsum = f32x4.splat(0);
-  for (let c = 0; c < C; c++) {
-    const slot = lanesBuf + (<usize>c << 4);
-    const e = expF32x4(f32x4.sub(v128.load(slot), vmax));
-    vsum = f32x4.add(vsum, e);
-    v128.store(slot, e);
-  }
-  v128.store(blockStats, vmax);
-  v128.store(blockStats, vsum, 16);
-  let total: f64 = 0;
-  for (let j = 0; j < 4; j++) {
-    const row = p0 + <usize>j * rowBytes;
-    const tc = load<i32>(tb + (<usize>j << 2));
-    const sum = <f64>load<f32>(blockStats + (<usize>j << 2), 16);
-    const l = (<f64>load<f32>(blockStats + (<usize>j << 2)) - <f64>load<f32>(row + (<usize>tc << 2))) + Math.log(sum);
-    total += l;
-    if (out) store<f32>(out + (<usize>(n + j) << 2), <f32>l);
-    store<f32>(blockStats + (<usize>j << 2), <f32>(gscale / sum)); // the gradient scale of row j
-  }
-  if (grad) {
-    // grad = e·(gscale/Σe) scattered back to the four rows, then −gscale at each target
-    const vk = v128.load(blockStats);
-    const g0 = grad + <usize>n * rowBytes, g1 = g0 + rowBytes, g2 = g1 + rowBytes, g3 = g2 + rowBytes;
+function crossEntropyStaged(n: i32, nb: i32, C: i32, x: usize, t: usize, gscale: f64, out: usize, grad: usize): v128 {
+  const rowBytes = <usize>C << 2, blockBytes = <usize>C << 4;
+  for (let b = 0; b < nb; b++) {
+    const r = n + (b << 2);
+    const p0 = x + <usize>r * rowBytes, tb = t + (<usize>r << 2);
+    const sb = stageBuf + <usize>b * blockBytes;
+    let vmax = f32x4.splat(-Infinity);
+    if (C >= 4) {
+      // whole 4×4 tiles; the last one may overlap its neighbour (it rewrites the same values)
+      for (let c = 0; c < C; c += 4) {
+        const c0 = <usize>min<i32>(c, C - 4);
+        vmax = f32x4.pmax(tileIn(p0 + (c0 << 2), rowBytes, sb + (c0 << 4)), vmax);
+      }
+    } else {
+      for (let c = 0; c < C; c++) {
+        const v = lanesIn(p0 + (<usize>c << 2), rowBytes);
+        v128.store(sb + (<usize>c << 4), v);
+        vmax = f32x4.pmax(v, vmax);
+      }
+    }
+    // (a NaN need not survive pmax: it reaches the sum through its own exp)
     for (let c = 0; c < C; c++) {
-      const off = <usize>c << 2;
-      const g = f32x4.mul(v128.load(lanesBuf + (<usize>c << 4)), vk);
-      v128.store32_lane(g0 + off, g, 0);
-      v128.store32_lane(g1 + off, g, 1);
-      v128.store32_lane(g2 + off, g, 2);
-      v128.store32_lane(g3 + off, g, 3);
+      const slot = sb + (<usize>c << 4);
+      v128.store(slot, f32x4.sub(v128.load(slot), vmax));
     }
-    const gs = <f32>gscale;
-    for (let j = 0; j < 4; j++) {
-      const pt = g0 + <usize>j * rowBytes + (<usize>load<i32>(tb + (<usize>j << 2)) << 2);
-      store<f32>(pt, load<f32>(pt) - gs);
+    // the target logits, gathered straight from the rows
+    let xt = v128.load32_lane(p0 + (<usize>load<i32>(tb) << 2), f32x4.splat(0), 0);
+    xt = v128.load32_lane(p0 + rowBytes + (<usize>load<i32>(tb, 4) << 2), xt, 1);
+    xt = v128.load32_lane(p0 + 2 * rowBytes + (<usize>load<i32>(tb, 8) << 2), xt, 2);
+    xt = v128.load32_lane(p0 + 3 * rowBytes + (<usize>load<i32>(tb, 12) << 2), xt, 3);
+    v128.store(stageMax + (<usize>b << 4), vmax);
+    v128.store(stageXt + (<usize>b << 4), xt);
+  }
+  // eight exps per step: the loop's own overhead (V8's stack check, the bias constant) is shared
+  const end = stageBuf + <usize>nb * blockBytes;
+  for (let p = stageBuf; p < end; p += 128) {
+    const e0 = expNonPosF32x4(v128.load(p)), e1 = expNonPosF32x4(v128.load(p, 16));
+    const e2 = expNonPosF32x4(v128.load(p, 32)), e3 = expNonPosF32x4(v128.load(p, 48));
+    const e4 = expNonPosF32x4(v128.load(p, 64)), e5 = expNonPosF32x4(v128.load(p, 80));
+    const e6 = expNonPosF32x4(v128.load(p, 96)), e7 = expNonPosF32x4(v128.load(p, 112));
+    v128.store(p, e0); v128.store(p, e1, 16); v128.store(p, e2, 32); v128.store(p, e3, 48);
+    v128.store(p, e4, 64); v128.store(p, e5, 80); v128.store(p, e6, 96); v128.store(p, e7, 112);
+  }
+  for (let b = 0; b < nb; b++) {
+    const sb = stageBuf + <usize>b * blockBytes;
+    let vsum = f32x4.splat(0);
+    for (let c = 0; c < C; c++) vsum = f32x4.add(vsum, v128.load(sb + (<usize>c << 4)));
+    v128.store(stageSum + (<usize>b << 4), vsum);
+  }
+  // the logs as one stream too, four per step
+  const sumEnd = stageSum + (<usize>nb << 4);
+  for (let p = stageSum, q = stageLog; p < sumEnd; p += 64, q += 64) {
+    const l0 = logF32x4(v128.load(p)), l1 = logF32x4(v128.load(p, 16));
+    const l2 = logF32x4(v128.load(p, 32)), l3 = logF32x4(v128.load(p, 48));
+    v128.store(q, l0); v128.store(q, l1, 16); v128.store(q, l2, 32); v128.store(q, l3, 48);
+  }
+  let acc = f64x2.splat(0);
+  for (let b = 0; b < nb; b++) {
+    const r = n + (b << 2), bo = <usize>b << 4;
+    const sb = stageBuf + <usize>b * blockBytes;
+    const vsum = v128.load(stageSum + bo);
+    acc = f64x2.add(acc, laneLosses(v128.load(stageMax + bo), v128.load(stageXt + bo), v128.load(stageLog + bo),
+                                   out ? out + (<usize>r << 2) : 0));
+    if (grad) {
+      // grad = e·(gscale/Σe) back in row order, then −gscale at each target
+      const vk = gradScales(vsum, gscale);
+      const g0 = grad + <usize>r * rowBytes, tb = t + (<usize>r << 2);
+      if (C >= 4) {
+        for (let c = 0; c < C; c += 4) {
+          const c0 = <usize>min<i32>(c, C - 4);
+          tileOut(sb + (c0 << 4), vk, g0 + (c0 << 2), rowBytes);
+        }
+      } else {
+        for (let c = 0; c < C; c++) lanesOut(f32x4.mul(v128.load(sb + (<usize>c << 4)), vk), g0 + (<usize>c << 2), rowBytes);
+      }
+      const gs = <f32>gscale;
+      for (let j = 0; j < 4; j++) {
+        const pt = g0 + <usize>j * rowBytes + (<usize>load<i32>(tb + (<usize>j << 2)) << 2);
+        store<f32>(pt, load<f32>(pt) - gs);
+      }
     }
   }
-  return total;
+  return acc;
+}
+
+// expNonPosF32x4's constants, each splatted: V8 rebuilds a v128.const in every loop iteration (three
+// instructions) but keeps a load from memory to one.
+const EXP_K = memory.data<f32>([
+  -87.33654, -87.33654, -87.33654, -87.33654,
+  1.44269504088896341, 1.44269504088896341, 1.44269504088896341, 1.44269504088896341,
+  12582912.0, 12582912.0, 12582912.0, 12582912.0,
+  0.693359375, 0.693359375, 0.693359375, 0.693359375,
+  -2.12194440e-4, -2.12194440e-4, -2.12194440e-4, -2.12194440e-4,
+  1.9875691500e-4, 1.9875691500e-4, 1.9875691500e-4, 1.9875691500e-4,
+  1.3981999507e-3, 1.3981999507e-3, 1.3981999507e-3, 1.3981999507e-3,
+  8.3334519073e-3, 8.3334519073e-3, 8.3334519073e-3, 8.3334519073e-3,
+  4.1665795894e-2, 4.1665795894e-2, 4.1665795894e-2, 4.1665795894e-2,
+  1.6666665459e-1, 1.6666665459e-1, 1.6666665459e-1, 1.6666665459e-1,
+  5.0000001201e-1, 5.0000001201e-1, 5.0000001201e-1, 5.0000001201e-1,
+  1.0, 1.0, 1.0, 1.0,
+], 16);
+
+/**
+ * math.ts's expF32x4 bit for bit, for x ≤ 0 or NaN (x − max) only: the same reduction and polynomial,
+ * without the (idle) clamp from above, with 2^n's bias folded into one constant and the constants
+ * loaded from EXP_K — about 10 % off the hottest loop of the short-row path.
+ */
+// @ts-ignore: decorator
+@inline function expNonPosF32x4(x: v128): v128 {
+  x = f32x4.pmax(x, v128.load(EXP_K));
+  const fx = f32x4.add(f32x4.mul(x, v128.load(EXP_K, 16)), v128.load(EXP_K, 32));
+  const n = f32x4.sub(fx, v128.load(EXP_K, 32));
+  let r = f32x4.sub(x, f32x4.mul(n, v128.load(EXP_K, 48)));
+  r = f32x4.sub(r, f32x4.mul(n, v128.load(EXP_K, 64)));
+  let y = v128.load(EXP_K, 80);
+  y = f32x4.add(f32x4.mul(y, r), v128.load(EXP_K, 96));
+  y = f32x4.add(f32x4.mul(y, r), v128.load(EXP_K, 112));
+  y = f32x4.add(f32x4.mul(y, r), v128.load(EXP_K, 128));
+  y = f32x4.add(f32x4.mul(y, r), v128.load(EXP_K, 144));
+  y = f32x4.add(f32x4.mul(y, r), v128.load(EXP_K, 160));
+  const e = f32x4.add(f32x4.add(f32x4.mul(y, f32x4.mul(r, r)), r), v128.load(EXP_K, 176));
+  // bits(fx) = bits(1.5·2^23) + n, so (bits(fx) − (bits(1.5·2^23) − 127)) << 23 is 2^n
+  return f32x4.mul(e, i32x4.shl(i32x4.sub(fx, i32x4.splat(0x4b400000 - 127)), 23));
+}
+
+/** Element p of four rows `rowBytes` apart as the lanes of one vector. */
+// @ts-ignore: decorator
+@inline function lanesIn(p: usize, rowBytes: usize): v128 {
+  let v = v128.load32_lane(p, f32x4.splat(0), 0);
+  v = v128.load32_lane(p + rowBytes, v, 1);
+  v = v128.load32_lane(p + 2 * rowBytes, v, 2);
+  return v128.load32_lane(p + 3 * rowBytes, v, 3);
+}
+
+/** Lane j of v to element p of row j (rows `rowBytes` apart). */
+// @ts-ignore: decorator
+@inline function lanesOut(v: v128, p: usize, rowBytes: usize): void {
+  v128.store32_lane(p, v, 0);
+  v128.store32_lane(p + rowBytes, v, 1);
+  v128.store32_lane(p + 2 * rowBytes, v, 2);
+  v128.store32_lane(p + 3 * rowBytes, v, 3);
+}
+
+/** Four elements from p of four rows, transposed to four class vectors at dst; returns their lane max. */
+// @ts-ignore: decorator
+@inline function tileIn(p: usize, rowBytes: usize, dst: usize): v128 {
+  const r0 = v128.load(p), r1 = v128.load(p + rowBytes), r2 = v128.load(p + 2 * rowBytes), r3 = v128.load(p + 3 * rowBytes);
+  const a = v128.shuffle<i32>(r0, r1, 0, 4, 1, 5), b = v128.shuffle<i32>(r2, r3, 0, 4, 1, 5);
+  const c = v128.shuffle<i32>(r0, r1, 2, 6, 3, 7), d = v128.shuffle<i32>(r2, r3, 2, 6, 3, 7);
+  const c0 = v128.shuffle<i32>(a, b, 0, 1, 4, 5), c1 = v128.shuffle<i32>(a, b, 2, 3, 6, 7);
+  const c2 = v128.shuffle<i32>(c, d, 0, 1, 4, 5), c3 = v128.shuffle<i32>(c, d, 2, 3, 6, 7);
+  v128.store(dst, c0); v128.store(dst, c1, 16); v128.store(dst, c2, 32); v128.store(dst, c3, 48);
+  return f32x4.pmax(f32x4.pmax(c0, c1), f32x4.pmax(c2, c3));
+}
+
+/** Four class vectors at src, times vk, transposed back to four elements from p of four rows. */
+// @ts-ignore: decorator
+@inline function tileOut(src: usize, vk: v128, p: usize, rowBytes: usize): void {
+  const c0 = f32x4.mul(v128.load(src), vk), c1 = f32x4.mul(v128.load(src, 16), vk);
+  const c2 = f32x4.mul(v128.load(src, 32), vk), c3 = f32x4.mul(v128.load(src, 48), vk);
+  const a = v128.shuffle<i32>(c0, c1, 0, 4, 1, 5), b = v128.shuffle<i32>(c2, c3, 0, 4, 1, 5);
+  const c = v128.shuffle<i32>(c0, c1, 2, 6, 3, 7), d = v128.shuffle<i32>(c2, c3, 2, 6, 3, 7);
+  v128.store(p, v128.shuffle<i32>(a, b, 0, 1, 4, 5));
+  v128.store(p + rowBytes, v128.shuffle<i32>(a, b, 2, 3, 6, 7));
+  v128.store(p + 2 * rowBytes, v128.shuffle<i32>(c, d, 0, 1, 4, 5));
+  v128.store(p + 3 * rowBytes, v128.shuffle<i32>(c, d, 2, 3, 6, 7));
+}
+
+/**
+ * ℓ = (max − x_t) + lg for four lanes (lg = log Σe), the difference and the sum in f64 so that large
+ * logits lose nothing to rounding (lg is f32, but Σe ∈ [1, C] keeps its ≤ 2 ulp within 2 ulp of ℓ).
+ * Stores ℓ as f32 to `outp` (four consecutive positions) if non-zero; returns [ℓ0 + ℓ2, ℓ1 + ℓ3].
+ */
+// @ts-ignore: decorator
+@inline function laneLosses(vmax: v128, xt: v128, lg: v128, outp: usize): v128 {
+  const lo = f64x2.add(f64x2.sub(f64x2.promote_low_f32x4(vmax), f64x2.promote_low_f32x4(xt)), f64x2.promote_low_f32x4(lg));
+  const hi = f64x2.add(f64x2.sub(promoteHigh(vmax), promoteHigh(xt)), promoteHigh(lg));
+  if (outp) v128.store(outp, demote4(lo, hi));
+  return f64x2.add(lo, hi);
+}
+
+/** The four lanes' gradient scales gscale / Σe, divided in f64 and rounded once. */
+// @ts-ignore: decorator
+@inline function gradScales(vsum: v128, gscale: f64): v128 {
+  const g = f64x2.splat(gscale);
+  return demote4(f64x2.div(g, f64x2.promote_low_f32x4(vsum)), f64x2.div(g, promoteHigh(vsum)));
+}
+
+/** Lanes 2 and 3 of an f32x4 as f64x2. */
+// @ts-ignore: decorator
+@inline function promoteHigh(v: v128): v128 {
+  return f64x2.promote_low_f32x4(v128.shuffle<i32>(v, v, 2, 3, 2, 3));
+}
+
+/** Two f64x2 as one f32x4 (lo in lanes 0–1). */
+// @ts-ignore: decorator
+@inline function demote4(lo: v128, hi: v128): v128 {
+  return v128.shuffle<i32>(f32x4.demote_f64x2_zero(lo), f32x4.demote_f64x2_zero(hi), 0, 1, 4, 5);
 }
 
 export function crossEntropyIndex_f32(N: i32, C: i32, K: i32, x: usize, t: usize, w: usize, eps: f64,
