@@ -6,7 +6,7 @@
 // Gradients are computed in the same pass as the forward (softmax exps are parked in the gradient
 // buffer), already multiplied by the reduction's scale `gscale` (1/W for the weighted mean).
 
-import { ld, st, shiftOf, lanesOf, expT, expF32x4, logF32x4, hsumF32x4, hmaxF32x4, FLUSH_BLOCK } from "./math";
+import { ld, st, shiftOf, lanesOf, expT, expNonPosF32x4, logF32x4, hsumF32x4, hmaxF32x4, FLUSH_BLOCK } from "./math";
 
 // ---------------------------------------------------------------- targets
 
@@ -126,10 +126,10 @@ function lseF32Simd(x: usize, C: i32, park: usize): void {
     // four independent exps per step: the polynomial is a long dependency chain, so more chains in flight
     for (; i + 12 < end; i += 16) {
       const off = <usize>i << 2;
-      const e0 = expF32x4(f32x4.sub(v128.load(x + off), vm));
-      const e1 = expF32x4(f32x4.sub(v128.load(x + off, 16), vm));
-      const e2 = expF32x4(f32x4.sub(v128.load(x + off, 32), vm));
-      const e3 = expF32x4(f32x4.sub(v128.load(x + off, 48), vm));
+      const e0 = expNonPosF32x4(f32x4.sub(v128.load(x + off), vm));
+      const e1 = expNonPosF32x4(f32x4.sub(v128.load(x + off, 16), vm));
+      const e2 = expNonPosF32x4(f32x4.sub(v128.load(x + off, 32), vm));
+      const e3 = expNonPosF32x4(f32x4.sub(v128.load(x + off, 48), vm));
       if (park) {
         v128.store(park + off, e0); v128.store(park + off, e1, 16);
         v128.store(park + off, e2, 32); v128.store(park + off, e3, 48);
@@ -138,7 +138,7 @@ function lseF32Simd(x: usize, C: i32, park: usize): void {
     }
     for (; i < end; i += 4) {
       const off = <usize>i << 2;
-      const e0 = expF32x4(f32x4.sub(v128.load(x + off), vm));
+      const e0 = expNonPosF32x4(f32x4.sub(v128.load(x + off), vm));
       if (park) v128.store(park + off, e0);
       a0 = f32x4.add(a0, e0);
     }
@@ -272,7 +272,7 @@ function crossEntropySpatialChunk(n: i32, k: i32, lanes: i32, C: i32, K: i32, x:
     const vw = f32x4.splat(w ? load<f32>(w + (<usize>c << 2)) : 1);
     for (let v: usize = 0; v < bytes; v += 16) {
       const xv = v128.load(xp + off + v), m = v128.load(chunkMax + v);
-      const e = expF32x4(f32x4.sub(xv, m));
+      const e = expNonPosF32x4(f32x4.sub(xv, m));
       v128.store(chunkSum + v, f32x4.add(v128.load(chunkSum + v), e));
       if (gp) v128.store(gp + off + v, e);
       if (smooth) v128.store(chunkSmooth + v, f32x4.add(v128.load(chunkSmooth + v), f32x4.mul(vw, f32x4.sub(m, xv))));
@@ -472,46 +472,6 @@ function crossEntropyStaged(n: i32, nb: i32, C: i32, x: usize, t: usize, gscale:
     }
   }
   return acc;
-}
-
-// expNonPosF32x4's constants, each splatted: V8 rebuilds a v128.const in every loop iteration (three
-// instructions) but keeps a load from memory to one.
-const EXP_K = memory.data<f32>([
-  -87.33654, -87.33654, -87.33654, -87.33654,
-  1.44269504088896341, 1.44269504088896341, 1.44269504088896341, 1.44269504088896341,
-  12582912.0, 12582912.0, 12582912.0, 12582912.0,
-  0.693359375, 0.693359375, 0.693359375, 0.693359375,
-  -2.12194440e-4, -2.12194440e-4, -2.12194440e-4, -2.12194440e-4,
-  1.9875691500e-4, 1.9875691500e-4, 1.9875691500e-4, 1.9875691500e-4,
-  1.3981999507e-3, 1.3981999507e-3, 1.3981999507e-3, 1.3981999507e-3,
-  8.3334519073e-3, 8.3334519073e-3, 8.3334519073e-3, 8.3334519073e-3,
-  4.1665795894e-2, 4.1665795894e-2, 4.1665795894e-2, 4.1665795894e-2,
-  1.6666665459e-1, 1.6666665459e-1, 1.6666665459e-1, 1.6666665459e-1,
-  5.0000001201e-1, 5.0000001201e-1, 5.0000001201e-1, 5.0000001201e-1,
-  1.0, 1.0, 1.0, 1.0,
-], 16);
-
-/**
- * math.ts's expF32x4 bit for bit, for x ≤ 0 or NaN (x − max) only: the same reduction and polynomial,
- * without the (idle) clamp from above, with 2^n's bias folded into one constant and the constants
- * loaded from EXP_K — about 10 % off the hottest loop of the short-row path.
- */
-// @ts-ignore: decorator
-@inline function expNonPosF32x4(x: v128): v128 {
-  x = f32x4.pmax(x, v128.load(EXP_K));
-  const fx = f32x4.add(f32x4.mul(x, v128.load(EXP_K, 16)), v128.load(EXP_K, 32));
-  const n = f32x4.sub(fx, v128.load(EXP_K, 32));
-  let r = f32x4.sub(x, f32x4.mul(n, v128.load(EXP_K, 48)));
-  r = f32x4.sub(r, f32x4.mul(n, v128.load(EXP_K, 64)));
-  let y = v128.load(EXP_K, 80);
-  y = f32x4.add(f32x4.mul(y, r), v128.load(EXP_K, 96));
-  y = f32x4.add(f32x4.mul(y, r), v128.load(EXP_K, 112));
-  y = f32x4.add(f32x4.mul(y, r), v128.load(EXP_K, 128));
-  y = f32x4.add(f32x4.mul(y, r), v128.load(EXP_K, 144));
-  y = f32x4.add(f32x4.mul(y, r), v128.load(EXP_K, 160));
-  const e = f32x4.add(f32x4.add(f32x4.mul(y, f32x4.mul(r, r)), r), v128.load(EXP_K, 176));
-  // bits(fx) = bits(1.5·2^23) + n, so (bits(fx) − (bits(1.5·2^23) − 127)) << 23 is 2^n
-  return f32x4.mul(e, i32x4.shl(i32x4.sub(fx, i32x4.splat(0x4b400000 - 127)), 23));
 }
 
 /** Element p of four rows `rowBytes` apart as the lanes of one vector. */

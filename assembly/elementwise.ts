@@ -4,9 +4,10 @@
 // GaussianNLL need.
 
 import {
-  ld, lanesOf, shiftOf, expT, logT, log1pT, softplusT, sigmoidT, signT, expFullF32x4, logF32x4, log1pF32x4, sigmoidFromF32x4,
+  ld, lanesOf, shiftOf, negV, absV, negF32x4, absF32x4, expT, logT, log1pT, softplusT, sigmoidT, signT,
+  expFullF32x4, logF32x4, logPosF32x4, log1pF32x4, log1pUnitF32x4, sigmoidFromF32x4, allInF32x4,
 } from "./math";
-import { run } from "./driver";
+import { run, runScalar } from "./driver";
 
 // Op ids; src/losses/elementwise.ts mirrors them.
 const enum Op {
@@ -29,7 +30,7 @@ class L1 {
   @inline da<T>(a: T, b: T, c: T, p0: f64, p1: f64): T { return signT<T>(a - b); }
   @inline db<T>(a: T, b: T, c: T, p0: f64, p1: f64): T { return signT<T>(b - a); }
   @inline dc<T>(a: T, b: T, c: T, p0: f64, p1: f64): T { return <T>0; }
-  @inline lossV<T>(a: v128, b: v128): v128 { return v128.abs<T>(v128.sub<T>(a, b)); }
+  @inline lossV<T>(a: v128, b: v128): v128 { return absV<T>(v128.sub<T>(a, b)); }
   @inline daV<T>(a: v128, b: v128): v128 { return signV<T>(v128.sub<T>(a, b)); }
   @inline dbV<T>(a: v128, b: v128): v128 { return signV<T>(v128.sub<T>(b, a)); }
 }
@@ -45,6 +46,7 @@ class L1 {
 // BCE (2.x form): ℓ = −[y·max(log x, −100) + (1−y)·max(log1p(−x), −100)];
 // ∂x = (x − y) / max(x(1−x), EPS) with EPS the float32 literal 1e−12; ∂y = log1p(−x) − log x.
 class Bce {
+  @inline heavy(): void {}
   @inline loss<T>(x: T, y: T, c: T, p0: f64, p1: f64): T {
     const lx = max<T>(logT<T>(x), <T>-100);
     const l1x = max<T>(log1pT<T>(-x), <T>-100);
@@ -56,28 +58,45 @@ class Bce {
   @inline db<T>(x: T, y: T, c: T, p0: f64, p1: f64): T { return log1pT<T>(-x) - logT<T>(x); }
   @inline dc<T>(a: T, b: T, c: T, p0: f64, p1: f64): T { return <T>0; }
   @inline lossF4(x: v128, y: v128, c: v128, vp: v128, p0: f64, p1: f64): v128 {
-    const lx = f32x4.pmax(logF32x4(x), f32x4.splat(-100));
-    const l1x = f32x4.pmax(log1pF32x4(f32x4.neg(x)), f32x4.splat(-100));
-    return f32x4.neg(f32x4.add(f32x4.mul(y, lx), f32x4.mul(f32x4.sub(f32x4.splat(1), y), l1x)));
+    const one = f32x4.splat(1);
+    if (allInF32x4(x, 1.17549435e-38, 1)) {
+      // x and 1 − x (≥ 2^−24) are positive normals: both logs without special cases, both above −100
+      // (the clamp is a no-op), and log1p(−x) spelled as log1pF32x4 does (same bits)
+      const u = f32x4.sub(one, x);
+      const l1x = f32x4.sub(logPosF32x4(u), f32x4.div(f32x4.add(f32x4.sub(u, one), x), u));
+      return negF32x4(f32x4.add(f32x4.mul(y, logPosF32x4(x)), f32x4.mul(f32x4.sub(one, y), l1x)));
+    }
+    return bceAnyF32x4(x, y);
   }
   @inline daF4(x: v128, y: v128, c: v128, vp: v128, p0: f64, p1: f64): v128 {
     return f32x4.div(f32x4.sub(x, y), f32x4.pmax(f32x4.mul(x, f32x4.sub(f32x4.splat(1), x)), f32x4.splat(<f32>1e-12)));
   }
   @inline dbF4(x: v128, y: v128, c: v128, vp: v128, p0: f64, p1: f64): v128 {
-    return f32x4.sub(log1pF32x4(f32x4.neg(x)), logF32x4(x));
+    return f32x4.sub(log1pF32x4(negF32x4(x)), logF32x4(x));
   }
 }
 
+/** BCE's vector loss for any x (special values, clamps at −100): Bce.lossF4's rare path. */
+// @ts-ignore: decorator
+@inline function bceAnyF32x4(x: v128, y: v128): v128 {
+  const lx = f32x4.pmax(logF32x4(x), f32x4.splat(-100));
+  const l1x = f32x4.pmax(log1pF32x4(negF32x4(x)), f32x4.splat(-100));
+  return negF32x4(f32x4.add(f32x4.mul(y, lx), f32x4.mul(f32x4.sub(f32x4.splat(1), y), l1x)));
+}
+
 /** log1p(e^−|x|), the shared part of softplus(x) and softplus(−x). Every hook spells it (and
- *  e^−|x|) from |x| the same way, so the engine computes it once per element when several hooks run. */
+ *  e^−|x|) from |x| the same way, so the engine computes it once per element when several hooks run.
+ *  e^−|x| is in [0, 1], so no special-value check: a NaN x, the one exception, reaches every result
+ *  through the pmax(±x, 0) term added to this. */
 // @ts-ignore: decorator
 @inline function softplusTailF32x4(x: v128): v128 {
-  return log1pF32x4(expFullF32x4(f32x4.neg(f32x4.abs(x))));
+  return log1pUnitF32x4(expFullF32x4(negF32x4(absF32x4(x))));
 }
 
 // BCEWithLogits with pos_weight pw (c): L = 1 + (pw − 1)·y; ℓ = (1 − y)·x + L·softplus(−x);
 // ∂x = (pw·y + 1 − y)·σ(x) − pw·y; ∂y = −x, or logσ(−x) − pw·logσ(x) with a pos_weight (PyTorch's forms).
 class BceLogits {
+  @inline heavy(): void {}
   @inline loss<T>(x: T, y: T, pw: T, p0: f64, p1: f64): T {
     return (<T>1 - y) * x + (<T>1 + (pw - <T>1) * y) * softplusT<T>(-x);
   }
@@ -94,18 +113,18 @@ class BceLogits {
     const one = f32x4.splat(1);
     const L = f32x4.add(one, f32x4.mul(f32x4.sub(pw, one), y));
     // softplus(−x) = max(−x, 0) + log1p(e^−|x|)
-    const sp = f32x4.add(f32x4.pmax(f32x4.neg(x), f32x4.splat(0)), softplusTailF32x4(x));
+    const sp = f32x4.add(f32x4.pmax(negF32x4(x), f32x4.splat(0)), softplusTailF32x4(x));
     return f32x4.add(f32x4.mul(f32x4.sub(one, y), x), f32x4.mul(L, sp));
   }
   @inline daF4(x: v128, y: v128, pw: v128, vp: v128, p0: f64, p1: f64): v128 {
     const pwy = f32x4.mul(pw, y);
     const k = f32x4.sub(f32x4.add(pwy, f32x4.splat(1)), y);
-    return f32x4.sub(f32x4.mul(k, sigmoidFromF32x4(x, expFullF32x4(f32x4.neg(f32x4.abs(x))))), pwy);
+    return f32x4.sub(f32x4.mul(k, sigmoidFromF32x4(x, expFullF32x4(negF32x4(absF32x4(x))))), pwy);
   }
   @inline dbF4(x: v128, y: v128, pw: v128, vp: v128, p0: f64, p1: f64): v128 {
-    if (p0 == 0) return f32x4.neg(x);
+    if (p0 == 0) return negF32x4(x);
     const t = softplusTailF32x4(x), zero = f32x4.splat(0);
-    return f32x4.sub(f32x4.mul(pw, f32x4.add(f32x4.pmax(f32x4.neg(x), zero), t)), f32x4.add(f32x4.pmax(x, zero), t));
+    return f32x4.sub(f32x4.mul(pw, f32x4.add(f32x4.pmax(negF32x4(x), zero), t)), f32x4.add(f32x4.pmax(x, zero), t));
   }
   @inline dcF4(x: v128, y: v128, pw: v128, vp: v128, p0: f64, p1: f64): v128 { return f32x4.splat(0); }
 }
@@ -124,20 +143,34 @@ class BceLogits {
   return d <= -delta ? -delta : d >= delta ? delta : d;
 }
 
-/** Lane-wise clampSym: bitselect keeps d (NaN included) wherever neither bound applies. */
+/** Lane-wise clampSym as max then min: pmax/pmin return their first operand (d) on NaN, and give ∓δ
+ *  exactly at d = ∓δ, as the scalar form. One instruction each. */
 // @ts-ignore: decorator
 @inline function clampSymV<T>(d: v128, vd: v128): v128 {
-  const nd = v128.neg<T>(vd);
-  return v128.bitselect(nd, v128.bitselect(vd, d, v128.ge<T>(d, vd)), v128.le<T>(d, nd));
+  return v128.pmin<T>(v128.pmax<T>(d, negV<T>(vd)), vd);
 }
 
-/** Lane-wise smooth-L1 slope: −1 / +1 outside (−β, β), d/β inside, NaN through. */
+// Variants an op class is instantiated with, chosen per call by the dispatcher from its parameters (a
+// branch inside the loop would become a select computing both sides). Only isInteger<> of them is read.
+type Fast = i32;     // the parameter allows a cheaper vector form (see SmoothL1, Gaussian)
+type General = f64;
+
+/** q/β for the smooth-L1 formulas: q·(1/β) when 1/β is exact (the same correctly rounded quotient),
+ *  else a division. */
 // @ts-ignore: decorator
-@inline function smoothSlopeV<T>(d: v128, vb: v128): v128 {
-  const one = v128.splat<T>(<T>1);
-  const inner = v128.div<T>(d, vb);
-  return v128.bitselect(v128.neg<T>(one), v128.bitselect(one, inner, v128.ge<T>(d, vb)),
-    v128.le<T>(d, v128.neg<T>(vb)));
+@inline function divBetaV<T, R>(q: v128, vb: v128, vr: v128): v128 {
+  if (isInteger<R>()) return v128.mul<T>(q, vr);   // R = Fast
+  return v128.div<T>(q, vb);
+}
+
+/** 1/β if that is exact in T, else 0: β (as T) a power of two, by its bits (a product test such as
+ *  r·β == 1 can round to 1 in f64), with 1/β finite and normal in T. */
+// @ts-ignore: decorator
+@inline function exactRecip<T>(beta: f64): f64 {
+  const b = <f64><T>beta;                     // exact in f64, so an f32 power of two has no mantissa bits here
+  const r = <f64><T>(1 / b);
+  const pow2 = (reinterpret<u64>(b) & 0x000FFFFFFFFFFFFF) == 0 && b > 0 && isFinite(b);
+  return pow2 && isFinite(r) && r >= (sizeof<T>() == 4 ? 1.1754943508222875e-38 : 2.2250738585072014e-308) ? r : 0;
 }
 
 class Huber {
@@ -149,18 +182,18 @@ class Huber {
   @inline da<T>(x: T, y: T, c: T, p0: f64, p1: f64): T { return clampSym<T>(x - y, <T>p0); }
   @inline db<T>(x: T, y: T, c: T, p0: f64, p1: f64): T { return clampSym<T>(y - x, <T>p0); }
   @inline dc<T>(x: T, y: T, c: T, p0: f64, p1: f64): T { return <T>0; }
-  @inline lossPV<T>(x: v128, y: v128, vd: v128): v128 {
-    const half = v128.splat<T>(<T>0.5);
-    const z = v128.abs<T>(v128.sub<T>(x, y));
-    const quad = v128.mul<T>(v128.mul<T>(half, z), z);
-    const lin = v128.mul<T>(vd, v128.sub<T>(z, v128.mul<T>(half, vd)));
-    return v128.bitselect(quad, lin, v128.lt<T>(z, vd));
+  /** With m = min(z, δ), m·(z − ½m) is ½z·z below δ (z − ½z is exact) and δ·(z − ½δ) above: the
+   *  scalar's two branches, bit for bit, without computing both. NaN z stays NaN (pmin keeps it). */
+  @inline lossPV<T>(x: v128, y: v128, vd: v128, vq: v128): v128 {
+    const z = absV<T>(v128.sub<T>(x, y));
+    const m = v128.pmin<T>(z, vd);
+    return v128.mul<T>(m, v128.sub<T>(z, v128.mul<T>(v128.splat<T>(<T>0.5), m)));
   }
-  @inline daPV<T>(x: v128, y: v128, vd: v128): v128 { return clampSymV<T>(v128.sub<T>(x, y), vd); }
-  @inline dbPV<T>(x: v128, y: v128, vd: v128): v128 { return clampSymV<T>(v128.sub<T>(y, x), vd); }
+  @inline daPV<T>(x: v128, y: v128, vd: v128, vq: v128): v128 { return clampSymV<T>(v128.sub<T>(x, y), vd); }
+  @inline dbPV<T>(x: v128, y: v128, vd: v128, vq: v128): v128 { return clampSymV<T>(v128.sub<T>(y, x), vd); }
 }
 
-class SmoothL1 {
+class SmoothL1<R> {
   @inline loss<T>(x: T, y: T, c: T, p0: f64, p1: f64): T {
     const beta = <T>p0;
     const z = abs<T>(x - y);
@@ -169,15 +202,25 @@ class SmoothL1 {
   @inline da<T>(x: T, y: T, c: T, p0: f64, p1: f64): T { return smoothSlope<T>(x - y, <T>p0); }
   @inline db<T>(x: T, y: T, c: T, p0: f64, p1: f64): T { return smoothSlope<T>(y - x, <T>p0); }
   @inline dc<T>(x: T, y: T, c: T, p0: f64, p1: f64): T { return <T>0; }
-  @inline lossPV<T>(x: v128, y: v128, vb: v128): v128 {
+  /** R = Fast: β is a power of two and vr = splat(1/β) (see exactRecip). */
+  @inline lossPV<T>(x: v128, y: v128, vb: v128, vr: v128): v128 {
     const half = v128.splat<T>(<T>0.5);
-    const z = v128.abs<T>(v128.sub<T>(x, y));
-    const quad = v128.div<T>(v128.mul<T>(v128.mul<T>(half, z), z), vb);
+    const z = absV<T>(v128.sub<T>(x, y));
+    const quad = divBetaV<T, R>(v128.mul<T>(v128.mul<T>(half, z), z), vb, vr);
     const lin = v128.sub<T>(z, v128.mul<T>(half, vb));
     return v128.bitselect(quad, lin, v128.lt<T>(z, vb));
   }
-  @inline daPV<T>(x: v128, y: v128, vb: v128): v128 { return smoothSlopeV<T>(v128.sub<T>(x, y), vb); }
-  @inline dbPV<T>(x: v128, y: v128, vb: v128): v128 { return smoothSlopeV<T>(v128.sub<T>(y, x), vb); }
+  @inline daPV<T>(x: v128, y: v128, vb: v128, vr: v128): v128 { return smoothSlopeV<T, R>(v128.sub<T>(x, y), vb, vr); }
+  @inline dbPV<T>(x: v128, y: v128, vb: v128, vr: v128): v128 { return smoothSlopeV<T, R>(v128.sub<T>(y, x), vb, vr); }
+}
+
+/** Lane-wise smooth-L1 slope: d/β clamped to [−1, 1], which is −1 / +1 exactly where d ≤ −β / d ≥ β
+ *  (the quotient is monotonic and correctly rounded; β is finite and > 0 here, see the dispatcher);
+ *  NaN passes through the pmax/pmin. */
+// @ts-ignore: decorator
+@inline function smoothSlopeV<T, R>(d: v128, vb: v128, vr: v128): v128 {
+  const one = v128.splat<T>(<T>1);
+  return v128.pmin<T>(v128.pmax<T>(divBetaV<T, R>(d, vb, vr), negV<T>(one)), one);
 }
 
 // @ts-ignore: decorator
@@ -225,6 +268,7 @@ class SmoothL1 {
 
 // PoissonNLL, log_input=True: ℓ = exp(x) − y·x (+ Stirling if p1 ≠ 0); ∂x = exp(x) − y; ∂y = −x (+ ...).
 class PoissonLog {
+  @inline heavy(): void {}
   @inline loss<T>(x: T, y: T, c: T, p0: f64, p1: f64): T {
     const l = expT<T>(x) - y * x;
     return p1 != 0 ? l + stirling<T>(y) : l;
@@ -238,12 +282,13 @@ class PoissonLog {
   }
   @inline daF4(x: v128, y: v128, c: v128, vp: v128, p0: f64, p1: f64): v128 { return f32x4.sub(expFullF32x4(x), y); }
   @inline dbF4(x: v128, y: v128, c: v128, vp: v128, p0: f64, p1: f64): v128 {
-    return p1 != 0 ? f32x4.add(f32x4.neg(x), stirlingGradF32x4(y)) : f32x4.neg(x);
+    return p1 != 0 ? f32x4.add(negF32x4(x), stirlingGradF32x4(y)) : negF32x4(x);
   }
 }
 
 // PoissonNLL, log_input=False: ℓ = x − y·log(x + eps) (+ Stirling); ∂x = 1 − y/(x + eps); ∂y = −log(x + eps).
 class Poisson {
+  @inline heavy(): void {}
   @inline loss<T>(x: T, y: T, c: T, p0: f64, p1: f64): T {
     const l = x - y * logT<T>(x + <T>p0);
     return p1 != 0 ? l + stirling<T>(y) : l;
@@ -259,18 +304,27 @@ class Poisson {
     return p1 != 0 ? f32x4.add(l, stirlingF32x4(y)) : l;
   }
   @inline daF4(x: v128, y: v128, c: v128, vp: v128, p0: f64, p1: f64): v128 {
-    return f32x4.add(f32x4.splat(1), f32x4.div(f32x4.neg(y), f32x4.add(x, vp)));
+    return f32x4.add(f32x4.splat(1), f32x4.div(negF32x4(y), f32x4.add(x, vp)));
   }
   @inline dbF4(x: v128, y: v128, c: v128, vp: v128, p0: f64, p1: f64): v128 {
-    const g = f32x4.neg(logF32x4(f32x4.add(x, vp)));
+    const g = negF32x4(logF32x4(f32x4.add(x, vp)));
     return p1 != 0 ? f32x4.add(g, stirlingGradF32x4(y)) : g;
   }
+}
+
+/** max(var, eps) as the scalar max; R = Fast (eps > 0): pmax is the same there (a NaN var, first, stays
+ *  NaN; ±0 var gives eps) and one instruction instead of V8's NaN- and ±0-exact max sequence. */
+// @ts-ignore: decorator
+@inline function clampVarF32x4<R>(vr: v128, vp: v128): v128 {
+  if (isInteger<R>()) return f32x4.pmax(vr, vp);
+  return f32x4.max(vr, vp);
 }
 
 // GaussianNLL with c = var (already broadcast), p0 = eps, p1 = full:
 //   v = max(var, eps) (clamped outside autograd); ℓ = 0.5·(log v + (x − y)²/v) (+ ½·log 2π);
 //   ∂x = (0.5/v)·2(x − y) = −∂y;  ∂var = 0.5/v − 0.5·((x − y)²/v)/v, evaluated at the clamped v.
-class Gaussian {
+class Gaussian<R> {
+  @inline heavy(): void {}
   @inline loss<T>(x: T, y: T, vr: T, p0: f64, p1: f64): T {
     const v = max<T>(vr, <T>p0);
     const d = x - y;
@@ -291,30 +345,31 @@ class Gaussian {
     return <T>0.5 / v + -(<T>0.5 * (d * d / v / v));
   }
   @inline lossF4(x: v128, y: v128, vr: v128, vp: v128, p0: f64, p1: f64): v128 {
-    const v = f32x4.max(vr, vp);
+    const v = clampVarF32x4<R>(vr, vp);
     const d = f32x4.sub(x, y);
     const l = f32x4.mul(f32x4.splat(0.5), f32x4.add(logF32x4(v), f32x4.div(f32x4.mul(d, d), v)));
     return p1 != 0 ? f32x4.add(l, f32x4.splat(<f32>0.9189385332046727)) : l;
   }
   @inline daF4(x: v128, y: v128, vr: v128, vp: v128, p0: f64, p1: f64): v128 {
     const d = f32x4.sub(x, y);
-    return f32x4.mul(f32x4.div(f32x4.splat(0.5), f32x4.max(vr, vp)), f32x4.add(d, d));
+    return f32x4.mul(f32x4.div(f32x4.splat(0.5), clampVarF32x4<R>(vr, vp)), f32x4.add(d, d));
   }
   @inline dbF4(x: v128, y: v128, vr: v128, vp: v128, p0: f64, p1: f64): v128 {
     const d = f32x4.sub(x, y);
-    return f32x4.neg(f32x4.mul(f32x4.div(f32x4.splat(0.5), f32x4.max(vr, vp)), f32x4.add(d, d)));
+    return negF32x4(f32x4.mul(f32x4.div(f32x4.splat(0.5), clampVarF32x4<R>(vr, vp)), f32x4.add(d, d)));
   }
   @inline dcF4(x: v128, y: v128, vr: v128, vp: v128, p0: f64, p1: f64): v128 {
-    const v = f32x4.max(vr, vp);
+    const v = clampVarF32x4<R>(vr, vp);
     const d = f32x4.sub(x, y);
     const half = f32x4.splat(0.5);
-    return f32x4.add(f32x4.div(half, v), f32x4.neg(f32x4.mul(half, f32x4.div(f32x4.div(f32x4.mul(d, d), v), v))));
+    return f32x4.add(f32x4.div(half, v), negF32x4(f32x4.mul(half, f32x4.div(f32x4.div(f32x4.mul(d, d), v), v))));
   }
 }
 
 // KLDiv, log_target=False: ℓ = xlogy(y, y) − y·x with xlogy(0, ·) = 0; ∂x = −y;
 // ∂y = xlogy(y ≠ 0, y) + y/y − x (NaN at y = 0, from autograd's 0/0).
 class KlDiv {
+  @inline heavy(): void {}
   @inline loss<T>(x: T, y: T, c: T, p0: f64, p1: f64): T {
     const xl: T = y == <T>0 ? <T>0 : y * logT<T>(y);
     return xl - y * x;
@@ -329,7 +384,7 @@ class KlDiv {
     const xl = v128.andnot(f32x4.mul(y, logF32x4(y)), f32x4.eq(y, f32x4.splat(0)));
     return f32x4.sub(xl, f32x4.mul(y, x));
   }
-  @inline daF4(x: v128, y: v128, c: v128, vp: v128, p0: f64, p1: f64): v128 { return f32x4.neg(y); }
+  @inline daF4(x: v128, y: v128, c: v128, vp: v128, p0: f64, p1: f64): v128 { return negF32x4(y); }
   @inline dbF4(x: v128, y: v128, c: v128, vp: v128, p0: f64, p1: f64): v128 {
     const l = v128.andnot(logF32x4(y), f32x4.eq(y, f32x4.splat(0)));
     return f32x4.sub(f32x4.add(l, f32x4.div(y, y)), x);
@@ -338,6 +393,7 @@ class KlDiv {
 
 // KLDiv, log_target=True (t = log-probabilities): ℓ = exp(t)·(t − x); ∂x = −exp(t); ∂t = exp(t)·(t − x) + exp(t).
 class KlDivLog {
+  @inline heavy(): void {}
   @inline loss<T>(x: T, t: T, c: T, p0: f64, p1: f64): T { return expT<T>(t) * (t - x); }
   @inline da<T>(x: T, t: T, c: T, p0: f64, p1: f64): T { return -expT<T>(t); }
   @inline db<T>(x: T, t: T, c: T, p0: f64, p1: f64): T { const e = expT<T>(t); return (t - x) * e + e; }
@@ -345,7 +401,7 @@ class KlDivLog {
   @inline lossF4(x: v128, t: v128, c: v128, vp: v128, p0: f64, p1: f64): v128 {
     return f32x4.mul(expFullF32x4(t), f32x4.sub(t, x));
   }
-  @inline daF4(x: v128, t: v128, c: v128, vp: v128, p0: f64, p1: f64): v128 { return f32x4.neg(expFullF32x4(t)); }
+  @inline daF4(x: v128, t: v128, c: v128, vp: v128, p0: f64, p1: f64): v128 { return negF32x4(expFullF32x4(t)); }
   @inline dbF4(x: v128, t: v128, c: v128, vp: v128, p0: f64, p1: f64): v128 {
     const e = expFullF32x4(t);
     return f32x4.add(f32x4.mul(f32x4.sub(t, x), e), e);
@@ -360,11 +416,28 @@ class KlDivLog {
     case Op.L1: return run<T, L1>(n, a, b, c, w, p0, p1, out, ga, gb, gc, gscale);
     case Op.BCE: return run<T, Bce>(n, a, b, c, w, p0, p1, out, ga, gb, gc, gscale);
     case Op.BCE_LOGITS: return run<T, BceLogits>(n, a, b, c, w, p0, p1, out, ga, gb, gc, gscale);
-    case Op.HUBER: return run<T, Huber>(n, a, b, c, w, p0, p1, out, ga, gb, gc, gscale);
-    case Op.SMOOTH_L1: return run<T, SmoothL1>(n, a, b, c, w, p0, p1, out, ga, gb, gc, gscale);
+    case Op.HUBER:
+      // δ not > 0 in T (src/ checks δ > 0; a tiny one can round to 0): the lane-wise clamp would give
+      // +0 for −0 at d = +0
+      if (!(<T>p0 > 0)) return runScalar<T, Huber>(n, a, b, c, w, p0, p1, out, ga, gb, gc, gscale);
+      return run<T, Huber>(n, a, b, c, w, p0, p1, out, ga, gb, gc, gscale);
+    case Op.SMOOTH_L1: {
+      // β that rounds to 0 or inf in T: the clamped quotient would be 0/0 or inf/inf = NaN where the
+      // scalar form gives ±1
+      const bt = <T>p0;
+      if (!(bt > 0 && bt < <T>Infinity)) return runScalar<T, SmoothL1<General>>(n, a, b, c, w, p0, p1, out, ga, gb, gc, gscale);
+      // β = 1 (the default) is Huber with δ = 1 bit for bit (q/1 and 1·q are exact), whose vector loss
+      // needs no select
+      if (bt == 1) return run<T, Huber>(n, a, b, c, w, 1, p1, out, ga, gb, gc, gscale);
+      const r = exactRecip<T>(p0);
+      return r != 0 ? run<T, SmoothL1<Fast>>(n, a, b, c, w, p0, r, out, ga, gb, gc, gscale)
+                    : run<T, SmoothL1<General>>(n, a, b, c, w, p0, p1, out, ga, gb, gc, gscale);
+    }
     case Op.POISSON_LOG: return run<T, PoissonLog>(n, a, b, c, w, p0, p1, out, ga, gb, gc, gscale);
     case Op.POISSON: return run<T, Poisson>(n, a, b, c, w, p0, p1, out, ga, gb, gc, gscale);
-    case Op.GAUSSIAN: return run<T, Gaussian>(n, a, b, c, w, p0, p1, out, ga, gb, gc, gscale);
+    // eps ≤ 0 (rare) takes the scalar loop rather than a second vector instantiation
+    case Op.GAUSSIAN: return p0 > 0 ? run<T, Gaussian<Fast>>(n, a, b, c, w, p0, p1, out, ga, gb, gc, gscale)
+      : runScalar<T, Gaussian<General>>(n, a, b, c, w, p0, p1, out, ga, gb, gc, gscale);
     case Op.KL_DIV: return run<T, KlDiv>(n, a, b, c, w, p0, p1, out, ga, gb, gc, gscale);
     case Op.KL_DIV_LOG: return run<T, KlDivLog>(n, a, b, c, w, p0, p1, out, ga, gb, gc, gscale);
   }

@@ -8,7 +8,7 @@
 
 import { run } from "./driver";
 import { ld, st, shiftOf, lanesOf, hsum, expT, log1pT, FLUSH_BLOCK } from "./math";
-import { expFullF32x4, log1pF32x4 } from "./math";
+import { expFullF32x4, log1pF32x4, negF32x4 } from "./math";
 
 // ---------------------------------------------------------------- elementwise ops
 
@@ -30,23 +30,19 @@ class Ranking {
   @inline dc<T>(a: T, b: T, c: T, p0: f64, p1: f64): T { return -(a - b) * passes<T>(-c * (a - b) + <T>p0); }
   @inline lossF4(a: v128, b: v128, c: v128, vp: v128, p0: f64, p1: f64): v128 {
     // pmax with the data first: one instruction, and a NaN z stays NaN as with max
-    return f32x4.pmax(f32x4.add(f32x4.mul(f32x4.neg(c), f32x4.sub(a, b)), vp), f32x4.splat(0));
+    return f32x4.pmax(f32x4.add(f32x4.mul(negF32x4(c), f32x4.sub(a, b)), vp), f32x4.splat(0));
   }
   @inline daF4(a: v128, b: v128, c: v128, vp: v128, p0: f64, p1: f64): v128 {
-    return f32x4.mul(f32x4.neg(c), passesF32x4(f32x4.add(f32x4.mul(f32x4.neg(c), f32x4.sub(a, b)), vp)));
+    return f32x4.mul(negF32x4(c), passesF32x4(f32x4.add(f32x4.mul(negF32x4(c), f32x4.sub(a, b)), vp)));
   }
   @inline dbF4(a: v128, b: v128, c: v128, vp: v128, p0: f64, p1: f64): v128 {
-    return f32x4.mul(c, passesF32x4(f32x4.add(f32x4.mul(f32x4.neg(c), f32x4.sub(a, b)), vp)));
+    return f32x4.mul(c, passesF32x4(f32x4.add(f32x4.mul(negF32x4(c), f32x4.sub(a, b)), vp)));
   }
   @inline dcF4(a: v128, b: v128, c: v128, vp: v128, p0: f64, p1: f64): v128 {
     const d = f32x4.sub(a, b);
-    return f32x4.mul(f32x4.neg(d), passesF32x4(f32x4.add(f32x4.mul(f32x4.neg(c), d), vp)));
+    return f32x4.mul(negF32x4(d), passesF32x4(f32x4.add(f32x4.mul(negF32x4(c), d), vp)));
   }
 }
-
-// The SIMD ops of the shared driver take no scalar parameters, so the hinge margin is parked here by
-// the dispatcher before the call.
-let vMargin: f64 = 0;
 
 // HingeEmbedding: a = x, b = y, p0 = margin. ℓ = [y ≠ 1]·max(margin − x, 0) + [y ≠ −1]·x, as selects
 // (PyTorch's `where`), so an inf in the unselected branch never leaks in.
@@ -61,22 +57,23 @@ class Hinge {
   }
   @inline db<T>(x: T, y: T, c: T, p0: f64, p1: f64): T { return <T>0; }
   @inline dc<T>(x: T, y: T, c: T, p0: f64, p1: f64): T { return <T>0; }
-  @inline lossV<T>(x: v128, y: v128): v128 {
-    const mc = v128.pmax<T>(v128.sub<T>(v128.splat<T>(<T>vMargin), x), v128.splat<T>(<T>0)); // NaN stays NaN
+  @inline lossPV<T>(x: v128, y: v128, vm: v128, vq: v128): v128 {
+    const mc = v128.pmax<T>(v128.sub<T>(vm, x), v128.splat<T>(<T>0)); // NaN stays NaN
     return v128.add<T>(v128.andnot(mc, v128.eq<T>(y, v128.splat<T>(<T>1))),
                        v128.andnot(x, v128.eq<T>(y, v128.splat<T>(<T>-1))));
   }
-  @inline daV<T>(x: v128, y: v128): v128 {
+  @inline daPV<T>(x: v128, y: v128, vm: v128, vq: v128): v128 {
     const one = v128.splat<T>(<T>1);
-    const act = v128.and(one, v128.ge<T>(v128.sub<T>(v128.splat<T>(<T>vMargin), x), v128.splat<T>(<T>0)));
+    const act = v128.and(one, v128.ge<T>(v128.sub<T>(vm, x), v128.splat<T>(<T>0)));
     return v128.sub<T>(v128.andnot(one, v128.eq<T>(y, v128.splat<T>(<T>-1))), v128.andnot(act, v128.eq<T>(y, one)));
   }
-  @inline dbV<T>(x: v128, y: v128): v128 { return v128.splat<T>(<T>0); }
+  @inline dbPV<T>(x: v128, y: v128, vm: v128, vq: v128): v128 { return v128.splat<T>(<T>0); }
 }
 
 // SoftMargin: a = x, b = y. ℓ = log1p(exp(−x·y)) with no overflow guard, as PyTorch: −x·y past the
 // exp range gives ℓ = inf and ∂x = −y·e/(1 + e) = inf/inf = NaN.
 class Soft {
+  @inline heavy(): void {}
   @inline loss<T>(x: T, y: T, c: T, p0: f64, p1: f64): T { return log1pT<T>(expT<T>(-x * y)); }
   @inline da<T>(x: T, y: T, c: T, p0: f64, p1: f64): T {
     const e = expT<T>(-x * y);
@@ -85,11 +82,11 @@ class Soft {
   @inline db<T>(x: T, y: T, c: T, p0: f64, p1: f64): T { return <T>0; }
   @inline dc<T>(x: T, y: T, c: T, p0: f64, p1: f64): T { return <T>0; }
   @inline lossF4(x: v128, y: v128, c: v128, vp: v128, p0: f64, p1: f64): v128 {
-    return log1pF32x4(expFullF32x4(f32x4.mul(f32x4.neg(x), y)));
+    return log1pF32x4(expFullF32x4(f32x4.mul(negF32x4(x), y)));
   }
   @inline daF4(x: v128, y: v128, c: v128, vp: v128, p0: f64, p1: f64): v128 {
-    const e = expFullF32x4(f32x4.mul(f32x4.neg(x), y));
-    return f32x4.div(f32x4.neg(f32x4.mul(y, e)), f32x4.add(e, f32x4.splat(1)));
+    const e = expFullF32x4(f32x4.mul(negF32x4(x), y));
+    return f32x4.div(negF32x4(f32x4.mul(y, e)), f32x4.add(e, f32x4.splat(1)));
   }
   @inline dbF4(x: v128, y: v128, c: v128, vp: v128, p0: f64, p1: f64): v128 { return f32x4.splat(0); }
 }
@@ -99,7 +96,7 @@ class Soft {
                              out: usize, ga: usize, gb: usize, gc: usize, gscale: f64): f64 {
   switch (op) {
     case Op.RANKING: return run<T, Ranking>(n, a, b, c, w, p0, p1, out, ga, gb, gc, gscale);
-    case Op.HINGE: vMargin = p0; return run<T, Hinge>(n, a, b, c, w, p0, p1, out, ga, gb, gc, gscale);
+    case Op.HINGE: return run<T, Hinge>(n, a, b, c, w, p0, p1, out, ga, gb, gc, gscale);
     case Op.SOFT: return run<T, Soft>(n, a, b, c, w, p0, p1, out, ga, gb, gc, gscale);
   }
   unreachable();

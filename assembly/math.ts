@@ -52,6 +52,21 @@
   return e / (<T>1 + e);
 }
 
+// −x and |x| as one bitwise op with a constant sign mask: V8 rebuilds the mask of f32x4.neg / abs at
+// every use (three instructions), while a v128 constant is hoisted out of the loop. Same bits.
+// @ts-ignore: decorator
+@inline export function negV<T>(x: v128): v128 {
+  return v128.xor(x, sizeof<T>() == 4 ? i32x4.splat(i32.MIN_VALUE) : i64x2.splat(i64.MIN_VALUE));
+}
+// @ts-ignore: decorator
+@inline export function absV<T>(x: v128): v128 {
+  return v128.and(x, sizeof<T>() == 4 ? i32x4.splat(i32.MAX_VALUE) : i64x2.splat(i64.MAX_VALUE));
+}
+// @ts-ignore: decorator
+@inline export function negF32x4(x: v128): v128 { return negV<f32>(x); }
+// @ts-ignore: decorator
+@inline export function absF32x4(x: v128): v128 { return absV<f32>(x); }
+
 /** sign with sign(0) = sign(-0) = sign(NaN) = 0, as torch.sign in autograd of abs. */
 // @ts-ignore: decorator
 @inline export function signT<T>(x: T): T {
@@ -64,11 +79,17 @@
 
 // @ts-ignore: decorator
 @inline export function expF32x4(x: v128): v128 {
-  x = f32x4.pmin(f32x4.pmax(x, f32x4.splat(-87.33654)), f32x4.splat(88.3762626647949));
+  x = f32x4.pmin(f32x4.pmax(x, v128.load(EXP_K, K_LO)), f32x4.splat(88.3762626647949));
   const fx = expRound(x);
-  // 2^n: (bits(fx) − bits(magic)) = n as an integer; shift n + 127 into the exponent field
-  const pow2n = i32x4.shl(i32x4.add(i32x4.sub(fx, f32x4.splat(EXP_MAGIC)), i32x4.splat(127)), 23);
-  return f32x4.mul(expPoly(x, fx), pow2n);
+  return f32x4.mul(expPoly(x, fx), pow2n(fx));
+}
+
+/** expF32x4 bit for bit for x ≤ 0 or NaN (softmax's x − max): without the idle clamp from above. */
+// @ts-ignore: decorator
+@inline export function expNonPosF32x4(x: v128): v128 {
+  x = f32x4.pmax(x, v128.load(EXP_K, K_LO));
+  const fx = expRound(x);
+  return f32x4.mul(expPoly(x, fx), pow2n(fx));
 }
 
 // ---- full-range f32x4 exp: same reduction and polynomial as expF32x4, but 2^n is applied as two
@@ -80,54 +101,95 @@
 @inline export function expFullF32x4(x: v128): v128 {
   x = f32x4.pmin(f32x4.pmax(x, f32x4.splat(-104.0)), f32x4.splat(89.0));
   const fx = expRound(x);
-  const ni = i32x4.sub(fx, f32x4.splat(EXP_MAGIC)); // n as an integer, in [−150, 128]
+  const ni = i32x4.sub(fx, v128.load(EXP_K, K_MAGIC)); // n as an integer, in [−150, 128]
   const n1 = i32x4.shr_s(ni, 1), n2 = i32x4.sub(ni, i32x4.shr_s(ni, 1));
   const s1 = i32x4.shl(i32x4.add(n1, i32x4.splat(127)), 23);
   const s2 = i32x4.shl(i32x4.add(n2, i32x4.splat(127)), 23);
   return f32x4.mul(f32x4.mul(expPoly(x, fx), s1), s2);
 }
 
-/** 1.5·2^23: adding it rounds to an integer, which then sits in the low mantissa bits. */
-const EXP_MAGIC: f32 = 12582912.0;
+// The exp constants, each splatted to a vector: V8 rebuilds a v128.const in every loop iteration (three
+// instructions) but keeps a load from memory to one (~10 % of a softmax loop).
+const EXP_K = memory.data<f32>([
+  -87.33654, -87.33654, -87.33654, -87.33654,                                  // K_LO: lower clamp
+  1.44269504088896341, 1.44269504088896341, 1.44269504088896341, 1.44269504088896341, // log2(e)
+  12582912.0, 12582912.0, 12582912.0, 12582912.0,                              // K_MAGIC: 1.5·2^23
+  0.693359375, 0.693359375, 0.693359375, 0.693359375,                          // ln 2, high part
+  -2.12194440e-4, -2.12194440e-4, -2.12194440e-4, -2.12194440e-4,              // ln 2, low part
+  1.9875691500e-4, 1.9875691500e-4, 1.9875691500e-4, 1.9875691500e-4,          // polynomial
+  1.3981999507e-3, 1.3981999507e-3, 1.3981999507e-3, 1.3981999507e-3,
+  8.3334519073e-3, 8.3334519073e-3, 8.3334519073e-3, 8.3334519073e-3,
+  4.1665795894e-2, 4.1665795894e-2, 4.1665795894e-2, 4.1665795894e-2,
+  1.6666665459e-1, 1.6666665459e-1, 1.6666665459e-1, 1.6666665459e-1,
+  5.0000001201e-1, 5.0000001201e-1, 5.0000001201e-1, 5.0000001201e-1,
+  1.0, 1.0, 1.0, 1.0,
+], 16);
+const K_LO: usize = 0, K_MAGIC: usize = 32;
 
-/** fx = x·log2(e) + magic: n = round(x / ln 2) as a float (fx − magic) and as bits (bits(fx) − bits(magic)). */
+/** fx = x·log2(e) + 1.5·2^23: n = round(x / ln 2) as a float (fx − magic) and as bits (bits(fx) − bits(magic)). */
 // @ts-ignore: decorator
 @inline function expRound(x: v128): v128 {
-  return f32x4.add(f32x4.mul(x, f32x4.splat(1.44269504088896341)), f32x4.splat(EXP_MAGIC));
+  return f32x4.add(f32x4.mul(x, v128.load(EXP_K, 16)), v128.load(EXP_K, K_MAGIC));
+}
+
+/** 2^n from fx: bits(fx) = bits(1.5·2^23) + n, so (bits(fx) − (bits(1.5·2^23) − 127)) << 23 is 2^n. */
+// @ts-ignore: decorator
+@inline function pow2n(fx: v128): v128 {
+  return i32x4.shl(i32x4.sub(fx, i32x4.splat(0x4b400000 - 127)), 23);
 }
 
 /** e^r for r = x − n·ln2 (ln2 split in two for exactness): the degree-5 Cephes expf polynomial. */
 // @ts-ignore: decorator
 @inline function expPoly(x: v128, fx: v128): v128 {
-  const n = f32x4.sub(fx, f32x4.splat(EXP_MAGIC));
-  let r = f32x4.sub(x, f32x4.mul(n, f32x4.splat(0.693359375)));
-  r = f32x4.sub(r, f32x4.mul(n, f32x4.splat(-2.12194440e-4)));
-  let y = f32x4.splat(1.9875691500e-4);
-  y = f32x4.add(f32x4.mul(y, r), f32x4.splat(1.3981999507e-3));
-  y = f32x4.add(f32x4.mul(y, r), f32x4.splat(8.3334519073e-3));
-  y = f32x4.add(f32x4.mul(y, r), f32x4.splat(4.1665795894e-2));
-  y = f32x4.add(f32x4.mul(y, r), f32x4.splat(1.6666665459e-1));
-  y = f32x4.add(f32x4.mul(y, r), f32x4.splat(5.0000001201e-1));
-  const r2 = f32x4.mul(r, r);
-  return f32x4.add(f32x4.add(f32x4.mul(y, r2), r), f32x4.splat(1.0));
+  const n = f32x4.sub(fx, v128.load(EXP_K, K_MAGIC));
+  let r = f32x4.sub(x, f32x4.mul(n, v128.load(EXP_K, 48)));
+  r = f32x4.sub(r, f32x4.mul(n, v128.load(EXP_K, 64)));
+  let y = v128.load(EXP_K, 80);
+  y = f32x4.add(f32x4.mul(y, r), v128.load(EXP_K, 96));
+  y = f32x4.add(f32x4.mul(y, r), v128.load(EXP_K, 112));
+  y = f32x4.add(f32x4.mul(y, r), v128.load(EXP_K, 128));
+  y = f32x4.add(f32x4.mul(y, r), v128.load(EXP_K, 144));
+  y = f32x4.add(f32x4.mul(y, r), v128.load(EXP_K, 160));
+  return f32x4.add(f32x4.add(f32x4.mul(y, f32x4.mul(r, r)), r), v128.load(EXP_K, 176));
 }
 
 // ---- f32x4 natural log: frexp by bit manipulation + the Cephes logf polynomial (≤ 2 ulp on positive
 // normals). Subnormals are scaled by 2^23 first; +inf → +inf, ±0 → −inf, negative or NaN → NaN.
+// Vectors whose lanes are all positive normal numbers (the usual case) take logPosF32x4, which skips the
+// special-value handling (a third of the work) and gives the same bits.
+
+/** All four lanes lie in [lo, hi) (so none is NaN). A mask test by movmskps: cheaper in V8 than all_true. */
+// @ts-ignore: decorator
+@inline export function allInF32x4(x: v128, lo: f32, hi: f32): bool {
+  return i32x4.bitmask(v128.and(f32x4.ge(x, f32x4.splat(lo)), f32x4.lt(x, f32x4.splat(hi)))) == 15;
+}
+
+/** All four lanes are positive, normal and finite (not NaN): logPosF32x4's domain. */
+// @ts-ignore: decorator
+@inline export function allPosNormalF32x4(x: v128): bool {
+  return allInF32x4(x, 1.17549435e-38, Infinity);
+}
 
 // @ts-ignore: decorator
 @inline export function logF32x4(x: v128): v128 {
-  const tiny = f32x4.lt(x, f32x4.splat(1.17549435e-38));          // subnormal, zero or negative
-  const xs = v128.bitselect(f32x4.mul(x, f32x4.splat(8388608.0)), x, tiny);
-  // exponent (for mantissa in [0.5, 1)) and mantissa; the sign bit only matters for lanes fixed below
-  let e = i32x4.sub(i32x4.shr_u(xs, 23), i32x4.splat(126));
-  e = i32x4.sub(e, v128.and(tiny, i32x4.splat(23)));
-  const m = v128.or(v128.and(xs, i32x4.splat(0x007fffff)), i32x4.splat(0x3f000000));
-  // m < √½: use 2m − 1 and e − 1 (Cephes), else m − 1; both exact
-  const lo = f32x4.lt(m, f32x4.splat(0.707106781186547524));
-  e = i32x4.add(e, lo);
-  const f = f32x4.sub(f32x4.add(m, v128.and(m, lo)), f32x4.splat(1.0));
-  const ef = f32x4.convert_i32x4_s(e);
+  if (allPosNormalF32x4(x)) return logPosF32x4(x);
+  return logAnyF32x4(x);
+}
+
+/** log of positive normal finite lanes only (other lanes give garbage). Same bits as logAnyF32x4 there:
+ *  subtracting bits(√½) splits x into 2^e·m with m in [√½, √2), so f = m − 1 is exact and no
+ *  "m < √½" select is needed (Cephes' 2m − 1 branch is the same number). */
+// @ts-ignore: decorator
+@inline export function logPosF32x4(x: v128): v128 {
+  const t = i32x4.sub(x, i32x4.splat(0x3f3504f3));
+  const ef = f32x4.convert_i32x4_s(i32x4.shr_s(t, 23));
+  const m = i32x4.add(v128.and(t, i32x4.splat(0x007fffff)), i32x4.splat(0x3f3504f3));
+  return logPoly(f32x4.sub(m, f32x4.splat(1.0)), ef);
+}
+
+/** log(1 + f) + e·ln 2 for the reduced f in [√½ − 1, √2 − 1) (exact) and e as a float: Cephes logf. */
+// @ts-ignore: decorator
+@inline function logPoly(f: v128, ef: v128): v128 {
   const z = f32x4.mul(f, f);
   let y = f32x4.splat(7.0376836292e-2);
   y = f32x4.add(f32x4.mul(y, f), f32x4.splat(-1.1514610310e-1));
@@ -141,8 +203,25 @@ const EXP_MAGIC: f32 = 12582912.0;
   y = f32x4.mul(f32x4.mul(y, f), z);
   y = f32x4.add(y, f32x4.mul(ef, f32x4.splat(-2.12194440e-4)));
   y = f32x4.sub(y, f32x4.mul(z, f32x4.splat(0.5)));
-  let r = f32x4.add(f, y);
-  r = f32x4.add(r, f32x4.mul(ef, f32x4.splat(0.693359375)));
+  const r = f32x4.add(f, y);
+  return f32x4.add(r, f32x4.mul(ef, f32x4.splat(0.693359375)));
+}
+
+/** log for any lanes, special values included: the slow path of logF32x4. Inlined: were it a call, V8
+ *  would spill the loop's live vectors around it on the hot path too. */
+// @ts-ignore: decorator
+@inline function logAnyF32x4(x: v128): v128 {
+  const tiny = f32x4.lt(x, f32x4.splat(1.17549435e-38));          // subnormal, zero or negative
+  const xs = v128.bitselect(f32x4.mul(x, f32x4.splat(8388608.0)), x, tiny);
+  // exponent (for mantissa in [0.5, 1)) and mantissa; the sign bit only matters for lanes fixed below
+  let e = i32x4.sub(i32x4.shr_u(xs, 23), i32x4.splat(126));
+  e = i32x4.sub(e, v128.and(tiny, i32x4.splat(23)));
+  const m = v128.or(v128.and(xs, i32x4.splat(0x007fffff)), i32x4.splat(0x3f000000));
+  // m < √½: use 2m − 1 and e − 1 (Cephes), else m − 1; both exact
+  const lo = f32x4.lt(m, f32x4.splat(0.707106781186547524));
+  e = i32x4.add(e, lo);
+  const f = f32x4.sub(f32x4.add(m, v128.and(m, lo)), f32x4.splat(1.0));
+  let r = logPoly(f, f32x4.convert_i32x4_s(e));
   r = v128.bitselect(f32x4.splat(Infinity), r, f32x4.eq(x, f32x4.splat(Infinity)));
   r = v128.bitselect(f32x4.splat(-Infinity), r, f32x4.eq(x, f32x4.splat(0)));
   return v128.or(r, v128.not(f32x4.ge(x, f32x4.splat(0))));          // negative or NaN → NaN (all ones)
@@ -154,9 +233,25 @@ const EXP_MAGIC: f32 = 12582912.0;
 @inline export function log1pF32x4(x: v128): v128 {
   const one = f32x4.splat(1.0);
   const u = f32x4.add(one, x);
-  const lu = logF32x4(u);
-  const r = f32x4.sub(lu, f32x4.div(f32x4.sub(f32x4.sub(u, one), x), u));
-  return v128.bitselect(lu, r, v128.or(f32x4.eq(u, f32x4.splat(0)), f32x4.eq(u, f32x4.splat(Infinity))));
+  const corr = f32x4.div(f32x4.sub(f32x4.sub(u, one), x), u);
+  if (allPosNormalF32x4(u)) return f32x4.sub(logPosF32x4(u), corr);
+  return log1pAnyF32x4(u, corr);
+}
+
+/** log1p(e) for e in [0, 1], where 1 + e is a positive normal: log1pF32x4 without the special-value
+ *  check (same bits). A NaN e gives an unspecified number: only for callers whose result is NaN anyway. */
+// @ts-ignore: decorator
+@inline export function log1pUnitF32x4(e: v128): v128 {
+  const one = f32x4.splat(1.0);
+  const u = f32x4.add(one, e);
+  return f32x4.sub(logPosF32x4(u), f32x4.div(f32x4.sub(f32x4.sub(u, one), e), u));
+}
+
+/** The special-value path of log1pF32x4. */
+// @ts-ignore: decorator
+@inline function log1pAnyF32x4(u: v128, corr: v128): v128 {
+  const lu = logAnyF32x4(u);
+  return v128.bitselect(lu, f32x4.sub(lu, corr), v128.or(f32x4.eq(u, f32x4.splat(0)), f32x4.eq(u, f32x4.splat(Infinity))));
 }
 
 /** f32x4 sigmoid from e = exp(−|x|) (pass it in): x ≥ 0 ? 1/(1 + e) : e/(1 + e), as sigmoidT. */

@@ -21,7 +21,10 @@ import { verify } from "./app/check.js";
 
 // Size budget, in gzip bytes: the default entry as published (both wasm builds inlined), and the
 // minified esbuild browser bundle of an app that imports it. Raise deliberately, with a reason.
-const BUDGET = { distIndexGzip: 110 * 1024, browserBundleGzip: 105 * 1024 };
+// Raised 110/105 → 120/116 KiB (issue 4): the staged short-row CE, the K-dim chunks and the log fast
+// paths (each op's special-value path inlined beside it) grew the SIMD build from 138 to 166 KiB for
+// kernels 1.3–2.3× faster. Who needs less loads `nnloss/raw`: one .wasm file, fetched on init.
+const BUDGET = { distIndexGzip: 120 * 1024, browserBundleGzip: 116 * 1024 };
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const APP_SRC = fileURLToPath(new URL("./app/", import.meta.url));
