@@ -15,6 +15,9 @@ export function rng(seed) {
   };
 }
 
+/** The seed of a case's data, from its name: every process that makes the case makes the same data. */
+export const caseSeed = (name) => [...name].reduce((h, c) => Math.imul(h ^ c.charCodeAt(0), 16777619) >>> 0, 2166136261);
+
 let sink; // keeps results alive so no call can be optimised away
 
 /**

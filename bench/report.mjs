@@ -65,7 +65,8 @@ export function markdown(results, meta, caseNotes = []) {
     "Median ms per call, interleaved reps. \"vs X\" = X's time / nnloss SIMD's time (> 1: nnloss is faster). " +
     "float32 data, mean reduction, int64 class targets. nnloss SIMD/scalar go through the public API with its copies " +
     "(input wrapped in each call, gradient copied out); SIMD zero-copy uses resident tensors (`nn.empty`) set before timing, " +
-    "gradients disposed every rep. The peers hold their inputs as their own tensors made before timing; tfjs and PyTorch " +
+    "gradients disposed every rep. Each peer runs in its own process (so no library's heap or GC taxes another's), timed in " +
+    "the same interleaved rounds; the peers hold their inputs as their own tensors made before timing; tfjs and PyTorch " +
     "gradients stay in their memory; onnxruntime-web is forward only (graphs built in JS). " +
     "Gradients are w.r.t. the first argument only.",
     "",

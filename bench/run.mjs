@@ -13,10 +13,9 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import * as nn from "../dist/index.js";
 import { bandwidthProbe } from "./bandwidth.mjs";
 import { bytesRead, copyingPass, LOSSES } from "./cases.mjs";
-import { asyncBatch, machineInfo, measureInterleaved, relError, rng, syncBatch } from "./lib.mjs";
+import { caseSeed, machineInfo, measureInterleaved, relError, rng, syncBatch } from "./lib.mjs";
 import { IMPLS, markdown, svgChart, targetsSection } from "./report.mjs";
-import { startOrt } from "./peers/ort.mjs";
-import { startTfjs } from "./peers/tfjs.mjs";
+import { startHosted } from "./peers/hosted.mjs";
 import { startTorch } from "./peers/torch.mjs";
 
 const USAGE = "usage: node bench/run.mjs [filter...] [--quick] [--peers=torch,tfjs,ort|none]";
@@ -57,7 +56,8 @@ await nnScalar.init({ simd: false });
 if (nnScalar.backend() !== "scalar") throw new Error(`init({ simd: false }) loaded ${nnScalar.backend()}`);
 
 const notes = [];
-const start = { torch: startTorch, tfjs: startTfjs, ort: startOrt };
+// Every peer runs in its own process (see peers/host.mjs), timed in the same interleaved rounds.
+const start = { torch: startTorch, tfjs: () => startHosted("tfjs"), ort: () => startHosted("ort") };
 const peer = {};
 for (const name of peers) {
   if (!start[name]) throw new Error(`unknown peer ${name} (${USAGE})`);
@@ -81,7 +81,6 @@ const probe = async (bytes) => {
 // ---------------------------------------------------------------- helpers
 const sig = (v) => +v.toPrecision(4);
 const results = [];
-const hash = (s) => [...s].reduce((h, c) => Math.imul(h ^ c.charCodeAt(0), 16777619) >>> 0, 2166136261);
 const floatOf = (a) => (a.data instanceof BigInt64Array ? "int64" : "float32");
 
 /** Resident nnloss tensors for one pass (data set once; the zero-copy path). */
@@ -133,7 +132,7 @@ const wrong = [];
 log(`nnloss bench: ${CASES.length} cases × fwd, fwd+bwd; peers: ${Object.keys(peer).join(", ") || "none"}${quick ? " (--quick)" : ""}`);
 for (const [ci, c] of CASES.entries()) {
   const { loss, size } = c;
-  const A = loss.args(size, rng(hash(c.name)));
+  const A = loss.args(size, rng(caseSeed(c.name)));
   const D = A.map((a) => a.data);
   const expected = { grad: new Float32Array(A[0].data.length) };
   expected.loss = loss.ref(D, size, expected.grad);
@@ -145,7 +144,8 @@ for (const [ci, c] of CASES.entries()) {
 
   // peers' per-case set-up (outside timing), each checked against the reference before timing
   const torchExpr = typeof loss.torch === "function" ? loss.torch(size) : loss.torch;
-  let torchData = null, tfCase = null, ortCase = null;
+  let torchData = null;
+  const hosted = {}; // tfjs / ort: the case set up in the peer's process
   if (peer.torch && torchExpr) {
     try {
       torchData = await peer.torch.load(torchExpr, A);
@@ -154,13 +154,13 @@ for (const [ci, c] of CASES.entries()) {
       log(`${c.name}: PyTorch failed: ${e.message}`);
     }
   }
-  if (peer.tfjs && loss.tf) tfCase = peer.tfjs.setup(loss, A, size);
-  if (peer.ort && loss.onnx) {
+  for (const [name, has] of [["tfjs", loss.tf], ["ort", loss.onnx]]) {
+    if (!peer[name] || !has) continue;
     try {
-      ortCase = await peer.ort.setup(loss, A, size);
+      hosted[name] = await peer[name].setup(loss, size, c.name);
     } catch (e) {
-      record(c, "fwd", "ort", { status: "error", note: String(e.message ?? e).slice(0, 300) });
-      log(`${c.name}: onnxruntime-web failed: ${e.message ?? e}`);
+      record(c, "fwd", name, { status: "error", note: String(e.message ?? e).slice(0, 300) });
+      log(`${c.name}: ${IMPLS[name].label} failed: ${e.message ?? e}`);
     }
   }
 
@@ -184,11 +184,12 @@ for (const [ci, c] of CASES.entries()) {
       }
     }
     const peerTol = Math.max(PEER_TOLERANCE, loss.tolerance ?? 0);
-    if (tfCase) candidates.push({ name: "tfjs", fn: tfCase[pass], tol: peerTol });
-    if (ortCase && pass === "fwd") candidates.push({ name: "ort", fn: ortCase.fwd, tol: peerTol, async: true });
+    for (const [name, h] of Object.entries(hosted)) {
+      if (h.first[pass]) candidates.push({ name, remote: h.batch(pass), tol: peerTol, result: h.first[pass], firstMs: h.firstMs[pass] });
+    }
     if (torchData) {
       candidates.push({ name: "torch", remote: peer.torch.batch(pass), tol: peerTol,
-        result: pass === "fwd" ? { loss: torchData.loss } : torchData });
+        result: pass === "fwd" ? { loss: torchData.loss } : torchData, firstMs: torchData.firstMs[pass] });
     }
     const bytes = bytesRead(loss, size);
     if (bytes && pass === "fwd") candidates.push({ name: "wasm-read", fn: await probe(bytes), bytes });
@@ -202,8 +203,8 @@ for (const [ci, c] of CASES.entries()) {
           continue;
         }
         const s = performance.now();
-        r = cand.remote ? cand.result : cand.async ? await cand.fn(true) : cand.fn(true);
-        firstMs = cand.remote ? torchData.firstMs[pass] : performance.now() - s;
+        r = cand.remote ? cand.result : cand.fn(true);
+        firstMs = cand.remote ? cand.firstMs : performance.now() - s;
       } catch (e) {
         record(c, pass, cand.name, { status: "error", note: String(e.message ?? e).slice(0, 300) });
         log(`${c.name} ${pass} ${cand.name}: ERROR ${e.message ?? e}`);
@@ -217,7 +218,7 @@ for (const [ci, c] of CASES.entries()) {
         if (cand.nnloss) wrong.push(`${c.name} ${pass} ${cand.name}: ${why}`);
         continue;
       }
-      const batch = cand.remote ?? (cand.async ? asyncBatch(cand.fn) : syncBatch(cand.fn));
+      const batch = cand.remote ?? syncBatch(cand.fn);
       impls.push({ ...cand, batch, relErr, firstMs });
     }
     const stats = await measureInterleaved(impls, TARGET_CASES.has(c.name) && !quick
@@ -236,13 +237,14 @@ for (const [ci, c] of CASES.entries()) {
     }
     for (const d of cleanups) d();
   }
-  tfCase?.dispose();
-  await ortCase?.release();
+  for (const [name, h] of Object.entries(hosted)) {
+    const left = await h.release();
+    if (left) log(`note: ${IMPLS[name].label} still holds ${left} tensors after ${c.name}`);
+  }
   const el = (performance.now() - t0) / 1000;
   log(`  [${ci + 1}/${CASES.length}] ${c.name} done, ${el.toFixed(0)} s elapsed`);
 }
-peer.torch?.close();
-if (peer.tfjs && peer.tfjs.numTensors() !== 0) log(`note: tfjs still holds ${peer.tfjs.numTensors()} tensors`);
+for (const p of Object.values(peer)) p.close?.();
 
 // A reduction over 10^7 float32 elements against a float64 reference (the accuracy target).
 const accuracy = {};

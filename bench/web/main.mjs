@@ -4,7 +4,7 @@
 // speed-up chart. Publishes window.__bench = { done, results, ... } for the Chromium test.
 import * as nn from "../../dist/index.js";
 import { copyingPass, LOSSES } from "../cases.mjs";
-import { measureInterleaved, relError, rng } from "../lib.mjs";
+import { caseSeed, measureInterleaved, relError, rng } from "../lib.mjs";
 import { speedupChart } from "./chart.mjs";
 
 const TOLERANCE = 1e-4; // nnloss vs the float64-accumulating reference (as bench/run.mjs)
@@ -13,7 +13,6 @@ const flag = (name) => params.has(name) && params.get(name) !== "0";
 const $ = (sel) => document.querySelector(sel);
 const status = (text, error = false) => { $("#status").textContent = text; $("#status").className = error ? "error" : ""; };
 const tick = () => new Promise((ok) => setTimeout(ok, 0)); // let the page repaint between cases
-const hash = (s) => [...s].reduce((h, c) => Math.imul(h ^ c.charCodeAt(0), 16777619) >>> 0, 2166136261);
 const COLORS = { scalar: "#8aa4d6", simd: "#1f5fbf" };
 const PASSES = [["fwd", "fwd"], ["fwdBwd", "fwd+bwd"]];
 
@@ -63,7 +62,7 @@ async function run() {
   for (const [i, c] of cases.entries()) {
     status(`running ${c.name} (${i + 1}/${cases.length})…`);
     await tick();
-    const A = c.loss.args(c.size, rng(hash(c.name)));
+    const A = c.loss.args(c.size, rng(caseSeed(c.name)));
     const D = A.map((a) => a.data);
     for (const [pass, label] of PASSES) {
       const refPass = () => {
