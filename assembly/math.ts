@@ -73,6 +73,21 @@
   return x > <T>0 ? <T>1 : x < <T>0 ? <T>-1 : <T>0;
 }
 
+// ---- a·b + c and c − a·b: fused (relaxed_madd / relaxed_nmadd) in the relaxed-SIMD build, whose
+// results may then differ from the SIMD build's in the last bit (more exact, not less); separate
+// multiply and add everywhere else.
+
+// @ts-ignore: decorator
+@inline export function maddF32x4(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
+  return f32x4.add(f32x4.mul(a, b), c);
+}
+// @ts-ignore: decorator
+@inline export function nmaddF32x4(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_nmadd(a, b, c);
+  return f32x4.sub(c, f32x4.mul(a, b));
+}
+
 // ---- f32x4 exp (Cody–Waite reduction + degree-5 Cephes polynomial; max error 1 ulp on [-87, 88]) ----
 // Inputs below -87.34 return FLT_MIN-ish tiny values rather than 0; callers that need exact 0
 // for masked lanes must mask them themselves. NaN propagates (the data operand comes first in pmax/pmin).
@@ -142,15 +157,15 @@ const K_LO: usize = 0, K_MAGIC: usize = 32;
 // @ts-ignore: decorator
 @inline function expPoly(x: v128, fx: v128): v128 {
   const n = f32x4.sub(fx, v128.load(EXP_K, K_MAGIC));
-  let r = f32x4.sub(x, f32x4.mul(n, v128.load(EXP_K, 48)));
-  r = f32x4.sub(r, f32x4.mul(n, v128.load(EXP_K, 64)));
+  let r = nmaddF32x4(n, v128.load(EXP_K, 48), x);
+  r = nmaddF32x4(n, v128.load(EXP_K, 64), r);
   let y = v128.load(EXP_K, 80);
-  y = f32x4.add(f32x4.mul(y, r), v128.load(EXP_K, 96));
-  y = f32x4.add(f32x4.mul(y, r), v128.load(EXP_K, 112));
-  y = f32x4.add(f32x4.mul(y, r), v128.load(EXP_K, 128));
-  y = f32x4.add(f32x4.mul(y, r), v128.load(EXP_K, 144));
-  y = f32x4.add(f32x4.mul(y, r), v128.load(EXP_K, 160));
-  return f32x4.add(f32x4.add(f32x4.mul(y, f32x4.mul(r, r)), r), v128.load(EXP_K, 176));
+  y = maddF32x4(y, r, v128.load(EXP_K, 96));
+  y = maddF32x4(y, r, v128.load(EXP_K, 112));
+  y = maddF32x4(y, r, v128.load(EXP_K, 128));
+  y = maddF32x4(y, r, v128.load(EXP_K, 144));
+  y = maddF32x4(y, r, v128.load(EXP_K, 160));
+  return f32x4.add(maddF32x4(y, f32x4.mul(r, r), r), v128.load(EXP_K, 176));
 }
 
 // ---- f32x4 natural log: frexp by bit manipulation + the Cephes logf polynomial (≤ 2 ulp on positive
@@ -192,19 +207,19 @@ const K_LO: usize = 0, K_MAGIC: usize = 32;
 @inline function logPoly(f: v128, ef: v128): v128 {
   const z = f32x4.mul(f, f);
   let y = f32x4.splat(7.0376836292e-2);
-  y = f32x4.add(f32x4.mul(y, f), f32x4.splat(-1.1514610310e-1));
-  y = f32x4.add(f32x4.mul(y, f), f32x4.splat(1.1676998740e-1));
-  y = f32x4.add(f32x4.mul(y, f), f32x4.splat(-1.2420140846e-1));
-  y = f32x4.add(f32x4.mul(y, f), f32x4.splat(1.4249322787e-1));
-  y = f32x4.add(f32x4.mul(y, f), f32x4.splat(-1.6668057665e-1));
-  y = f32x4.add(f32x4.mul(y, f), f32x4.splat(2.0000714765e-1));
-  y = f32x4.add(f32x4.mul(y, f), f32x4.splat(-2.4999993993e-1));
-  y = f32x4.add(f32x4.mul(y, f), f32x4.splat(3.3333331174e-1));
+  y = maddF32x4(y, f, f32x4.splat(-1.1514610310e-1));
+  y = maddF32x4(y, f, f32x4.splat(1.1676998740e-1));
+  y = maddF32x4(y, f, f32x4.splat(-1.2420140846e-1));
+  y = maddF32x4(y, f, f32x4.splat(1.4249322787e-1));
+  y = maddF32x4(y, f, f32x4.splat(-1.6668057665e-1));
+  y = maddF32x4(y, f, f32x4.splat(2.0000714765e-1));
+  y = maddF32x4(y, f, f32x4.splat(-2.4999993993e-1));
+  y = maddF32x4(y, f, f32x4.splat(3.3333331174e-1));
   y = f32x4.mul(f32x4.mul(y, f), z);
-  y = f32x4.add(y, f32x4.mul(ef, f32x4.splat(-2.12194440e-4)));
-  y = f32x4.sub(y, f32x4.mul(z, f32x4.splat(0.5)));
+  y = maddF32x4(ef, f32x4.splat(-2.12194440e-4), y);
+  y = nmaddF32x4(z, f32x4.splat(0.5), y);
   const r = f32x4.add(f, y);
-  return f32x4.add(r, f32x4.mul(ef, f32x4.splat(0.693359375)));
+  return maddF32x4(ef, f32x4.splat(0.693359375), r);
 }
 
 /** log for any lanes, special values included: the slow path of logF32x4. Inlined: were it a call, V8

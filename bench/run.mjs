@@ -56,6 +56,14 @@ await nnScalar.init({ simd: false });
 if (nnScalar.backend() !== "scalar") throw new Error(`init({ simd: false }) loaded ${nnScalar.backend()}`);
 
 const notes = [];
+// The opt-in relaxed-SIMD build (nnloss/relaxed), a third module instance, where the engine validates it
+// (Node 20 only with --experimental-wasm-relaxed-simd, which `npm run bench` passes; the other builds
+// and entries never use relaxed SIMD).
+const nnRelaxed = await import("../dist/index-relaxed.js?relaxed");
+await nnRelaxed.init();
+const haveRelaxed = nnRelaxed.backend() === "relaxed-simd";
+if (!haveRelaxed) notes.push("relaxed SIMD: this engine does not validate the relaxed-SIMD build (Node 20: run with --experimental-wasm-relaxed-simd); its cells are empty");
+
 // Every peer runs in its own process (see peers/host.mjs), timed in the same interleaved rounds.
 const start = { torch: startTorch, tfjs: () => startHosted("tfjs"), ort: () => startHosted("ort") };
 const peer = {};
@@ -172,7 +180,9 @@ for (const [ci, c] of CASES.entries()) {
     candidates.push({ name: "js", fn: refFn, tol: Infinity });
     const cleanups = [];
     if (have) {
-      for (const [name, mod, resident] of [["simd", nn, false], ["simd-resident", nn, true], ["scalar", nnScalar, false]]) {
+      const builds = [["simd", nn, false], ["simd-resident", nn, true], ["scalar", nnScalar, false]];
+      if (haveRelaxed) builds.push(["relaxed", nnRelaxed, false]);
+      for (const [name, mod, resident] of builds) {
         try {
           const p = nnPass(mod, loss, size, A, pass, resident);
           cleanups.push(p.dispose);

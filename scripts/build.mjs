@@ -1,5 +1,7 @@
-// Build: both wasm builds from one AssemblyScript source, the ESM bundle with the wasm inlined
-// (dist/index.js), the raw-wasm entry (dist/index-raw.js + the .wasm files), and the .d.ts files.
+// Build: the wasm builds from one AssemblyScript source (SIMD, scalar, and the opt-in relaxed-SIMD one),
+// the ESM bundle with SIMD + scalar inlined (dist/index.js), the opt-in `nnloss/relaxed` bundle with all
+// three inlined (dist/index-relaxed.js), the raw-wasm entry (dist/index-raw.js + the .wasm files), and
+// the .d.ts files.
 // `node scripts/build.mjs` (npm run build).
 //
 // Everything is built in a private directory (build/tmp-<pid>/) and then moved into build/ and dist/
@@ -12,7 +14,7 @@ import { build } from "esbuild";
 
 const run = (cmd, args) => execFileSync(cmd, args, { stdio: "inherit" });
 const bin = (name) => `node_modules/.bin/${name}`;
-const TARGETS = ["simd", "scalar"];
+const TARGETS = ["simd", "scalar", "relaxed"];
 const tmp = `build/tmp-${process.pid}`;
 rmSync(tmp, { recursive: true, force: true });
 mkdirSync(`${tmp}/dist`, { recursive: true });
@@ -27,7 +29,7 @@ try {
   const wasmImports = (raw) => ({
     name: "nnloss-wasm",
     setup(b) {
-      b.onResolve({ filter: /^\.\.\/build\/nnloss\.(simd|scalar)\.wasm$/ }, (a) => ({ path: join(process.cwd(), tmp, a.path.slice(9)) }));
+      b.onResolve({ filter: /^\.\.\/build\/nnloss\.(simd|scalar|relaxed)\.wasm$/ }, (a) => ({ path: join(process.cwd(), tmp, a.path.slice(9)) }));
       // Raw entry: these stay imports of the sibling files in dist/; the inlined bytes are tree-shaken.
       if (raw) b.onResolve({ filter: /^\.\/nnloss\.(simd|scalar)\.wasm$/ }, (a) => ({ path: a.path, external: true }));
     },
@@ -42,7 +44,7 @@ try {
     legalComments: "none",
   };
   // Bundled as if into dist/ (so the source maps point at ../src), written to the private directory.
-  for (const [entry, raw] of [["index", false], ["index-raw", true]]) {
+  for (const [entry, raw] of [["index", false], ["index-relaxed", false], ["index-raw", true]]) {
     const r = await build({ ...common, entryPoints: [`src/${entry}.ts`], outfile: `dist/${entry}.js`, write: false, plugins: [wasmImports(raw)] });
     for (const f of r.outputFiles) writeFileSync(join(tmp, "dist", relative(join(process.cwd(), "dist"), f.path)), f.contents);
   }
@@ -50,7 +52,9 @@ try {
   run(bin("tsc"), ["-p", "tsconfig.json", "--outDir", `${tmp}/dist/types`]);
   writeFileSync(`${tmp}/dist/index.d.ts`, 'export * from "./types/index.js";\n');
   writeFileSync(`${tmp}/dist/index-raw.d.ts`, 'export * from "./types/index-raw.js";\n');
-  for (const target of TARGETS) copyFileSync(`${tmp}/nnloss.${target}.wasm`, `${tmp}/dist/nnloss.${target}.wasm`);
+  writeFileSync(`${tmp}/dist/index-relaxed.d.ts`, 'export * from "./types/index-relaxed.js";\n');
+  // the raw .wasm files nnloss/raw loads (the relaxed build exists only inlined, in nnloss/relaxed)
+  for (const target of ["simd", "scalar"]) copyFileSync(`${tmp}/nnloss.${target}.wasm`, `${tmp}/dist/nnloss.${target}.wasm`);
 
   // Publish: build/nnloss.* then dist/, each file by rename (atomic on one file system).
   for (const target of TARGETS) {

@@ -1,6 +1,6 @@
 // `npm test` after the build: the one uvu suite (test/*.test.mjs, fixtures included) in every runtime,
-// each run in its own process — Node (SIMD, scalar), Deno (SIMD, scalar), headless Chromium (SIMD,
-// scalar) — then the packaging test (test/packaging/) and the browser benchmark page test; closes
+// each run in its own process — Node, Deno and headless Chromium, each with the SIMD and the scalar build,
+// Deno and Chromium also with the opt-in relaxed-SIMD build — then the packaging test (test/packaging/) and the browser benchmark page test; closes
 // with one line "N passed, N failed" over all runs for CI. Exit 1 on any failure, or if any run
 // reported no tests.
 //
@@ -25,6 +25,10 @@ const RUNS = [
   { name: "deno/scalar", ...denoRun, env: { NNLOSS_BUILD: "scalar" } },
   { name: "chromium/simd", ...chromiumRun("simd") },
   { name: "chromium/scalar", ...chromiumRun("scalar") },
+  // the opt-in relaxed-SIMD build (nnloss/relaxed): the same suite where the engine validates it (Node 20
+  // does not without a flag; there the entry's fallback is tested in api.test.mjs)
+  { name: "deno/relaxed-simd", ...denoRun, env: { NNLOSS_BUILD: "relaxed-simd" } },
+  { name: "chromium/relaxed-simd", ...chromiumRun("relaxed-simd") },
   { name: "packaging", ...uvu("test/packaging", "\\.e2e\\.mjs$"), chromium: true },
   { name: "chromium/bench-web", ...uvu("bench/web", "\\.e2e\\.mjs$"), chromium: true },
   { name: "node/examples", ...uvu("examples", "^examples\\.e2e\\.mjs$") },

@@ -1,4 +1,4 @@
-// The wasm runtime: instantiates one of the two builds (SIMD or scalar) from a WasmSource, owns the
+// The wasm runtime: instantiates one of the builds (SIMD, scalar, or the opt-in relaxed SIMD) from a WasmSource, owns the
 // module's memory as a stack-like arena, and copies typed arrays in and out. Where the wasm bytes come
 // from (inlined in the bundle, or raw .wasm files) is the entry point's business: see wasm-inline.ts.
 
@@ -18,17 +18,20 @@ export type TypedArrayCtor = Float32ArrayConstructor | Float64ArrayConstructor |
  * Views are taken fresh from `memory.buffer` after allocating, because growing the memory detaches
  * the old buffer.
  */
+/** The wasm builds: relaxed SIMD (opt-in, `nnloss/relaxed`), SIMD, scalar. */
+export type Build = "relaxed-simd" | "simd" | "scalar";
+
 export class Wasm {
   readonly k: Kernels;
-  readonly simd: boolean;
+  readonly build: Build;
   readonly heap: Heap;
   /** Live scratch blocks as flat [ptr, bytes] pairs, innermost scope last. */
   private scratch: number[] = [];
   private scratchBytes = 0;
 
-  constructor(k: Kernels, simd: boolean) {
+  constructor(k: Kernels, build: Build) {
     this.k = k;
-    this.simd = simd;
+    this.build = build;
     this.heap = new Heap(k.memory, k.heapBase());
   }
 
@@ -127,50 +130,63 @@ export function uninitialized<C extends TypedArrayCtor>(ctor: C, n: number): Ins
 
 export interface InitOptions {
   /** `true` forces the SIMD build (throws if the engine lacks SIMD), `false` forces the scalar build,
-   *  `"auto"` (default) picks SIMD when the engine validates it. */
-  simd?: boolean | "auto";
+   *  `"auto"` picks SIMD when the engine validates it. `"relaxed"` (the default of the `nnloss/relaxed`
+   *  entry, which alone ships that build) picks the relaxed-SIMD build when the engine validates it, and
+   *  otherwise goes on as `"auto"`. The default entry's default is `"auto"`. */
+  simd?: boolean | "auto" | "relaxed";
 }
 
-/** Where the two wasm builds come from. */
+/** Where the wasm builds come from. */
 export interface WasmSource {
   /** Does this engine support the SIMD build? */
   simdSupported(): boolean;
+  /** Does this source have the relaxed-SIMD build, and does the engine validate it? */
+  relaxedSupported?(): boolean;
   /** The compiled module of one build. */
-  module(simd: boolean): Promise<WebAssembly.Module>;
+  module(build: Build): Promise<WebAssembly.Module>;
 }
 
 let current: Wasm | null = null;
 let pending: Promise<void> | null = null;
-let pendingSimd: boolean | null = null;
+let pendingBuild: Build | null = null;
+
+/** The build an init choice resolves to on this engine, or an error message. */
+function chooseBuild(source: WasmSource, want: unknown): Build | string {
+  if (want !== "auto" && want !== true && want !== false && want !== "relaxed") {
+    return `init: simd must be true, false, "auto" or "relaxed", got ${String(want)}`;
+  }
+  if (want === "relaxed") {
+    if (!source.relaxedSupported) return 'init: the relaxed-SIMD build ships in the "nnloss/relaxed" entry; import that one to use it';
+    if (source.relaxedSupported()) return "relaxed-simd";
+  }
+  if (want === false) return "scalar";
+  if (want === true && !source.simdSupported()) return "init: this engine does not support WebAssembly SIMD; use init({ simd: false })";
+  return source.simdSupported() ? "simd" : "scalar";
+}
 
 /**
  * Load the wasm kernels from `source`. Idempotent: repeated calls return the same promise. Passing a
- * different `simd` choice than the loaded one re-instantiates with that build (handy for tests).
+ * different choice than the loaded one re-instantiates with that build (handy for tests). `fallback` is
+ * the entry's default choice.
  */
-export function initWith(source: WasmSource, options: InitOptions = {}): Promise<void> {
-  const want = options.simd ?? "auto";
-  if (want !== "auto" && want !== true && want !== false) {
-    return Promise.reject(new NNLossError(`init: simd must be true, false or "auto", got ${String(want)}`));
-  }
-  const simd = want === "auto" ? source.simdSupported() : want;
-  if (simd && !source.simdSupported()) {
-    return Promise.reject(new NNLossError("init: this engine does not support WebAssembly SIMD; use init({ simd: false })"));
-  }
-  if (pending && pendingSimd === simd) return pending;
-  pendingSimd = simd;
+export function initWith(source: WasmSource, options: InitOptions = {}, fallback: InitOptions["simd"] = "auto"): Promise<void> {
+  const build = chooseBuild(source, options.simd ?? fallback);
+  if (build !== "relaxed-simd" && build !== "simd" && build !== "scalar") return Promise.reject(new NNLossError(build));
+  if (pending && pendingBuild === build) return pending;
+  pendingBuild = build;
   pending = (async () => {
-    const instance = await WebAssembly.instantiate(await source.module(simd), {
+    const instance = await WebAssembly.instantiate(await source.module(build), {
       env: {
         abort(): never {
           throw new NNLossError("internal error: a kernel aborted");
         },
       },
     });
-    current = new Wasm(instance.exports as unknown as Kernels, simd);
+    current = new Wasm(instance.exports as unknown as Kernels, build);
   })();
   pending.catch(() => {
     pending = null;
-    pendingSimd = null;
+    pendingBuild = null;
   });
   return pending;
 }
@@ -181,9 +197,10 @@ export function wasm(): Wasm {
   return current;
 }
 
-/** Which build is loaded: "simd", "scalar", or null before init. */
-export function backend(): "simd" | "scalar" | null {
-  return current === null ? null : current.simd ? "simd" : "scalar";
+/** Which build is loaded: "simd", "scalar", "relaxed-simd" (only through `nnloss/relaxed`), or null
+ *  before init. */
+export function backend(): Build | null {
+  return current === null ? null : current.build;
 }
 
 /** WebAssembly memory in use: `wasmBytes` reserved by the module (grows, never shrinks),

@@ -9,7 +9,7 @@
 import simdAsset from "./nnloss.simd.wasm";
 import scalarAsset from "./nnloss.scalar.wasm";
 import { NNLossError } from "./errors.js";
-import { InitOptions, WasmSource, initWith } from "./runtime.js";
+import { Build, InitOptions, WasmSource, initWith } from "./runtime.js";
 
 // The smallest module using a v128 instruction (i8x16.splat + i8x16.popcnt), as wasm-feature-detect
 // does: validating it needs no compilation, so it is allowed where code generation is not.
@@ -17,7 +17,7 @@ const SIMD_PROBE = new Uint8Array([
   0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11,
 ]);
 
-const compiled = new Map<boolean, Promise<WebAssembly.Module>>();
+const compiled = new Map<Build, Promise<WebAssembly.Module>>();
 
 async function toModule(asset: unknown, name: string): Promise<WebAssembly.Module> {
   if (asset instanceof WebAssembly.Module) return asset;
@@ -41,12 +41,13 @@ async function toModule(asset: unknown, name: string): Promise<WebAssembly.Modul
 
 const rawSource: WasmSource = {
   simdSupported: () => WebAssembly.validate(SIMD_PROBE),
-  module(simd) {
-    let m = compiled.get(simd);
+  module(build) {
+    let m = compiled.get(build);
     if (m === undefined) {
+      const simd = build !== "scalar"; // this source has no relaxed build, so it is never asked for one
       m = toModule(simd ? simdAsset : scalarAsset, simd ? "nnloss.simd.wasm" : "nnloss.scalar.wasm");
-      m.catch(() => compiled.delete(simd));
-      compiled.set(simd, m);
+      m.catch(() => compiled.delete(build));
+      compiled.set(build, m);
     }
     return m;
   },

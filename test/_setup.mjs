@@ -1,8 +1,8 @@
 // Shared by every test file, in every runtime (Node, Deno, Chromium): loads nnloss from the built
-// bundle (the real artifact) and picks the wasm build ("simd" | "scalar"; default: what the engine
-// supports) from NNLOSS_BUILD in the environment (Node, Deno), or in the browser from the
-// NNLOSS_BUILD global the harness sets or the page's ?build= parameter.
-import * as nn from "../dist/index.js";
+// bundle (the real artifact) and picks the wasm build ("simd" | "scalar" | "relaxed-simd"; default:
+// what the engine supports) from NNLOSS_BUILD in the environment (Node, Deno), or in the browser from
+// the NNLOSS_BUILD global the harness sets or the page's ?build= parameter. "relaxed-simd" loads the
+// opt-in `nnloss/relaxed` entry (dist/index-relaxed.js), whose init() picks that build.
 
 function chosenBuild() {
   let fromEnv;
@@ -14,7 +14,10 @@ function chosenBuild() {
   return globalThis.location ? new URL(globalThis.location.href).searchParams.get("build") ?? "auto" : "auto";
 }
 const build = chosenBuild();
-await nn.init({ simd: build === "scalar" ? false : build === "simd" ? true : "auto" });
+const nn = build === "relaxed-simd" ? await import("../dist/index-relaxed.js") : await import("../dist/index.js");
+/** The init options of this run (the relaxed entry's default picks relaxed SIMD). */
+export const INIT_OPTIONS = build === "relaxed-simd" ? {} : { simd: build === "scalar" ? false : build === "simd" ? true : "auto" };
+await nn.init(INIT_OPTIONS);
 export { nn };
 export const BUILD = nn.backend();
 

@@ -2,7 +2,7 @@
 // autograd (accumulation, gradOutput, freed graphs), option handling and library state.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { nn, BUILD } from "./_setup.mjs";
+import { nn, BUILD, INIT_OPTIONS } from "./_setup.mjs";
 import { throwsNN } from "./util.mjs";
 
 const close = (a, b, tol = 1e-6) => assert.ok(Math.abs(a - b) <= tol * Math.max(1, Math.abs(b)), `${a} ≉ ${b}`);
@@ -243,12 +243,33 @@ test(`[${BUILD}] K-dim input (four positions in lanes) matches a float64 referen
 });
 
 test(`[${BUILD}] init is idempotent and reports its build`, async () => {
-  const p1 = nn.init({ simd: BUILD === "simd" });
-  const p2 = nn.init({ simd: BUILD === "simd" });
+  const p1 = nn.init(INIT_OPTIONS);
+  const p2 = nn.init(INIT_OPTIONS);
   assert.is(p1, p2);
   await p1;
   assert.is(nn.backend(), BUILD);
   assert.is(typeof nn.simdSupported(), "boolean");
+});
+
+test(`[${BUILD}] nnloss/relaxed: relaxed SIMD exactly where the engine validates it, opt-in only, same numbers`, async () => {
+  const stamp = Date.now();
+  const rx = await import(`../dist/index-relaxed.js?probe=${stamp}`); // fresh module instances
+  const plain = await import(`../dist/index.js?probe=${stamp}`);
+  await rx.init();
+  const expected = rx.relaxedSimdSupported() ? "relaxed-simd" : rx.simdSupported() ? "simd" : "scalar";
+  assert.is(rx.backend(), expected, "the relaxed entry's default: relaxed SIMD where validated, else as auto");
+  const x = Float32Array.from({ length: 64 * 37 }, (_, i) => Math.sin(i * 0.7) * 6), t = BigInt64Array.from({ length: 64 }, (_, i) => BigInt(i % 37));
+  const lossOf = (m) => m.crossEntropy(m.tensor(x, [64, 37]), m.tensor(t, [64])).item();
+  await plain.init({ simd: plain.simdSupported() });
+  const a = lossOf(rx), b = lossOf(plain);
+  assert.ok(Math.abs(a - b) <= 1e-6 * Math.abs(b), `relaxed ${a} vs SIMD ${b}`);
+  // the default entry has no relaxed build: asking for it is a clear error, never a silent switch
+  const e = await plain.init({ simd: "relaxed" }).then(() => null, (err) => err);
+  assert.ok(e instanceof plain.NNLossError && /nnloss\/relaxed/.test(e.message), `default entry: ${e?.message}`);
+  assert.is(plain.backend(), plain.simdSupported() ? "simd" : "scalar");
+  // explicit choices still work on the relaxed entry
+  await rx.init({ simd: false });
+  assert.is(rx.backend(), "scalar");
 });
 
 test(`[${BUILD}] a loss before init() throws a clear NNLossError`, async () => {

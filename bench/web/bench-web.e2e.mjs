@@ -11,7 +11,7 @@ import { launchChromium } from "../../scripts/lib/chromium.mjs";
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const SHOT = fileURLToPath(new URL("../results/web.png", import.meta.url));
 
-test("bench page: runs CE and MSE in Chromium (SIMD, scalar, plain JS), shows the numbers and draws the chart", async () => {
+test("bench page: runs CE and MSE in Chromium (SIMD, scalar, relaxed SIMD, plain JS), shows the numbers and draws the chart", async () => {
   const server = await serve(ROOT, { headers: () => ISOLATED });
   const browser = await launchChromium();
   try {
@@ -25,12 +25,13 @@ test("bench page: runs CE and MSE in Chromium (SIMD, scalar, plain JS), shows th
     assert.is(b.error, undefined, b.error);
     assert.equal(problems, []);
     assert.ok(b.simd, "Chromium runs the SIMD build");
+    assert.ok(b.relaxed, "Chromium validates the relaxed-SIMD build (nnloss/relaxed)");
     assert.ok(b.isolated, "the page is cross-origin isolated (fine timer)");
     const cases = [...new Set(b.results.map((r) => r.case))];
     assert.ok(cases.some((c) => c.startsWith("ce ")) && cases.some((c) => c.startsWith("mse ")), `CE and MSE cases: ${cases}`);
     for (const c of cases) {
       for (const pass of ["fwd", "fwd+bwd"]) {
-        for (const impl of ["js", "scalar", "simd"]) {
+        for (const impl of ["js", "scalar", "simd", "relaxed"]) {
           const r = b.results.find((x) => x.case === c && x.pass === pass && x.impl === impl);
           assert.ok(r, `${c} ${pass} ${impl}: a result`);
           assert.ok(Number.isFinite(r.medianMs) && r.medianMs > 0 && r.reps >= 3, `${c} ${pass} ${impl}: timed (${r.medianMs} ms, ${r.reps} reps)`);
@@ -40,13 +41,13 @@ test("bench page: runs CE and MSE in Chromium (SIMD, scalar, plain JS), shows th
     }
     const rows = await page.$$eval("#results tbody tr", (trs) => trs.map((tr) => [...tr.cells].map((td) => td.textContent)));
     assert.is(rows.length, cases.length * 2, "one table row per case and pass");
-    for (const row of rows) assert.ok(row.slice(2, 8).every((v) => /^\d+(\.\d+)?×?$/.test(v)), `numbers in the row ${row}`);
+    for (const row of rows) assert.ok(row.slice(2, 10).every((v) => /^\d+(\.\d+)?×?$/.test(v)), `numbers in the row ${row}`);
     const bars = await page.$$eval("#chart svg rect.bar", (rs) => rs.map((r) => ({ w: r.getBBox().width, v: Number(r.dataset.value) })));
-    assert.is(bars.length, cases.length * 2 * 2, "two bars (scalar, SIMD) per case and pass");
+    assert.is(bars.length, cases.length * 2 * 3, "three bars (scalar, SIMD, relaxed SIMD) per case and pass");
     assert.ok(bars.every((r) => r.w >= 1 && r.v > 0), "every bar is drawn with a positive speed-up");
     mkdirSync(fileURLToPath(new URL("../results/", import.meta.url)), { recursive: true });
     await page.screenshot({ path: SHOT, fullPage: true });
-    const speedups = rows.map((r) => `${r[0]} ${r[1]}: SIMD ${r[6]}, scalar ${r[5]}`).join("; ");
+    const speedups = rows.map((r) => `${r[0]} ${r[1]}: SIMD ${r[6]}, scalar ${r[5]}, relaxed/SIMD ${r[9]}`).join("; ");
     console.log(`\n  ${b.seconds.toFixed(1)} s; ${speedups}\n  screenshot: ${SHOT}`);
   } finally {
     await browser.close();

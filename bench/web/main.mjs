@@ -13,7 +13,8 @@ const flag = (name) => params.has(name) && params.get(name) !== "0";
 const $ = (sel) => document.querySelector(sel);
 const status = (text, error = false) => { $("#status").textContent = text; $("#status").className = error ? "error" : ""; };
 const tick = () => new Promise((ok) => setTimeout(ok, 0)); // let the page repaint between cases
-const COLORS = { scalar: "#8aa4d6", simd: "#1f5fbf" };
+const COLORS = { scalar: "#8aa4d6", simd: "#1f5fbf", relaxed: "#0b3a80" };
+const BAR_NAMES = { scalar: "scalar", simd: "SIMD", relaxed: "relaxed SIMD" };
 const PASSES = [["fwd", "fwd"], ["fwdBwd", "fwd+bwd"]];
 
 // As bench/run.mjs, but batches of at least 5 ms even when quick: browsers coarsen performance.now()
@@ -52,8 +53,13 @@ async function run() {
   const nnScalar = await import("../../dist/index.js?scalar"); // a second module instance
   await nnScalar.init({ simd: false });
   builds.push(["scalar", nnScalar]);
+  // the opt-in relaxed-SIMD build (nnloss/relaxed), where the browser validates it
+  const nnRelaxed = await import("../../dist/index-relaxed.js?relaxed");
+  await nnRelaxed.init();
+  const relaxed = nnRelaxed.backend() === "relaxed-simd";
+  if (relaxed) builds.push(["relaxed", nnRelaxed]);
   $("#env").textContent = `${navigator.userAgent.match(/(Chrome|Firefox|Version)\/[\d.]+/)?.[0] ?? navigator.userAgent} · ` +
-    `${navigator.hardwareConcurrency ?? "?"} threads · wasm SIMD ${simd ? "yes" : "no"}`;
+    `${navigator.hardwareConcurrency ?? "?"} threads · wasm SIMD ${simd ? "yes" : "no"} · relaxed SIMD ${relaxed ? "yes" : "no"}`;
 
   const results = [];
   const tbody = $("#results tbody");
@@ -91,7 +97,7 @@ async function run() {
     }
   }
   drawChart(results, cases);
-  return { results, simd, quick, settings: cfg, userAgent: navigator.userAgent, isolated: globalThis.crossOriginIsolated === true };
+  return { results, simd, relaxed, quick, settings: cfg, userAgent: navigator.userAgent, isolated: globalThis.crossOriginIsolated === true };
 }
 
 const get = (results, c, pass, impl) => results.find((r) => r.case === c && r.pass === pass && r.impl === impl);
@@ -100,13 +106,14 @@ const ratio = (a, b) => (a && b ? a.medianMs / b.medianMs : NaN);
 const times = (v) => (Number.isFinite(v) ? `${v.toFixed(1)}×` : "–");
 
 function addRow(tbody, c, pass, results) {
-  const [js, sc, simd] = ["js", "scalar", "simd"].map((i) => get(results, c, pass, i));
+  const [js, sc, simd, rx] = ["js", "scalar", "simd", "relaxed"].map((i) => get(results, c, pass, i));
   const tr = document.createElement("tr");
-  const cells = [c, pass, ms(js?.medianMs), ms(sc?.medianMs), ms(simd?.medianMs), times(ratio(js, sc)), times(ratio(js, simd)), times(ratio(sc, simd))];
+  const cells = [c, pass, ms(js?.medianMs), ms(sc?.medianMs), ms(simd?.medianMs), times(ratio(js, sc)), times(ratio(js, simd)), times(ratio(sc, simd)),
+    ms(rx?.medianMs), times(ratio(simd, rx))];
   for (const [i, v] of cells.entries()) {
     const td = document.createElement("td");
     td.textContent = v;
-    if ((i === 5 || i === 6) && parseFloat(v) > 1) td.className = "fast";
+    if ((i === 5 || i === 6 || i === 9) && parseFloat(v) > 1) td.className = "fast";
     tr.append(td);
   }
   tbody.append(tr);
@@ -117,7 +124,7 @@ function drawChart(results, cases) {
     const js = get(results, c.name, pass, "js");
     return {
       label: `${c.name} ${pass}`,
-      bars: ["scalar", "simd"].filter((i) => get(results, c.name, pass, i)).map((i) => ({ name: i === "simd" ? "SIMD" : "scalar", value: ratio(js, get(results, c.name, pass, i)), color: COLORS[i] })),
+      bars: ["scalar", "simd", "relaxed"].filter((i) => get(results, c.name, pass, i)).map((i) => ({ name: BAR_NAMES[i], value: ratio(js, get(results, c.name, pass, i)), color: COLORS[i] })),
     };
   }));
   $("#chart").innerHTML = speedupChart(rows);

@@ -95,8 +95,10 @@ test("package.json: ESM, sideEffects false, types inside every export condition,
   walk(pkg.exports, "exports");
   assert.is(pkg.exports["."].workerd.default, "./dist/index-raw.js");
   assert.is(pkg.exports["./raw"].default, "./dist/index-raw.js");
+  assert.is(pkg.exports["./relaxed"].default, "./dist/index-relaxed.js");
   const files = new Set(packed.files.map((f) => f.path));
-  for (const f of ["dist/index.js", "dist/index.d.ts", "dist/index-raw.js", "dist/index-raw.d.ts", "dist/nnloss.simd.wasm", "dist/nnloss.scalar.wasm", "README.md"]) {
+  for (const f of ["dist/index.js", "dist/index.d.ts", "dist/index-raw.js", "dist/index-raw.d.ts", "dist/index-relaxed.js",
+    "dist/index-relaxed.d.ts", "dist/nnloss.simd.wasm", "dist/nnloss.scalar.wasm", "README.md"]) {
     assert.ok(files.has(f), `${f} is not in the tarball`);
   }
   const stray = [...files].filter((f) => /^(src|test|assembly|bench|scripts|build)\//.test(f));
@@ -121,7 +123,22 @@ console.log(JSON.stringify(r));
   assert.ok(r.validates_simd && r.validates_scalar, "the exported .wasm files validate");
 });
 
-test('TypeScript 5.9, moduleResolution "nodenext": the published types check (default and raw entries)', () => {
+test("Node ESM: nnloss/relaxed picks relaxed SIMD where the engine validates it (Node 20: only with --experimental-wasm-relaxed-simd)", () => {
+  writeFileSync(join(app, "node-relaxed.mjs"), `import * as nn from "nnloss/relaxed";
+import { check } from "./check.js";
+const r = await check(nn);
+console.log(JSON.stringify({ ...r, relaxedSupported: nn.relaxedSimdSupported() }));
+`);
+  for (const flags of [[], ["--experimental-wasm-relaxed-simd"]]) {
+    const r = JSON.parse(sh(process.execPath, [...flags, "node-relaxed.mjs"], { cwd: app }));
+    const bad = verify(r, { simd: false }); // every build it ran gives the expected numbers; scalar ran
+    if (bad.length) fail(bad);
+    const first = r.relaxedSupported ? "relaxed-simd" : "simd";
+    assert.ok(r.builds[first], `${flags.join(" ") || "no flag"}: init() should pick ${first}, ran ${Object.keys(r.builds)}`);
+  }
+});
+
+test('TypeScript 5.9, moduleResolution "nodenext": the published types check (default, raw and relaxed entries)', () => {
   cpSync(join(APP_SRC, "types.ts"), join(app, "types.ts"));
   writeFileSync(join(app, "tsconfig.json"), JSON.stringify({
     compilerOptions: {

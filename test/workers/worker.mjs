@@ -1,7 +1,6 @@
 // A worker for test/workers.test.mjs, in a Node worker_thread or a Web Worker (Deno, Chromium): loads
 // nnloss with the build it is told, runs the seeded random calls of test/cases.mjs and posts back
 // their snapshots. No bare imports (a Web Worker in a browser has no import map).
-import * as nn from "../../dist/index.js";
 import { makeCase, prng, runCase } from "../cases.mjs";
 
 const port = globalThis.Deno || !globalThis.process?.versions?.node
@@ -10,7 +9,8 @@ const port = globalThis.Deno || !globalThis.process?.versions?.node
 
 port.on(async ({ build, seed, count, resident }) => {
   try {
-    await nn.init({ simd: build === "simd" });
+    const nn = build === "relaxed-simd" ? await import("../../dist/index-relaxed.js") : await import("../../dist/index.js");
+    await nn.init(build === "relaxed-simd" ? {} : { simd: build === "simd" });
     const rng = prng(seed);
     const snaps = [];
     for (let k = 0; k < count; k++) snaps.push(runCase(nn, makeCase(rng, undefined, 4096), { resident: resident && k % 2 === 1 }));
