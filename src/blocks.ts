@@ -1,4 +1,4 @@
-// Blocked execution: how a call through the copying API runs its kernel.
+// Blocked execution: how a loss call runs its kernel over its operands.
 //
 // Copying a whole JS operand into wasm memory, letting the kernel read it back and copying its output
 // out again costs three trips through main memory per array. Instead the work is cut into blocks of

@@ -120,13 +120,3 @@ export function chainGrad(local: FloatArray, localShape: readonly number[], g: F
     return readOut(w, d, p, len);
   });
 }
-
-/** dst += src, in place (gradient accumulation). */
-export function accumulate(dst: FloatArray, src: FloatArray): void {
-  const d = dtypeOf(dst) as FloatDType;
-  withArena((w) => {
-    const a = w.copyIn(dst);
-    w.k[`axpy_${suffix(d)}`](a, w.copyIn(src), 1, dst.length);
-    dst.set(w.view(floatCtor(d), a, dst.length));
-  });
-}

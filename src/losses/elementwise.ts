@@ -1,7 +1,7 @@
 // Elementwise losses (assembly/elementwise.ts): ℓ = w·f(a, b, c) over the broadcast shape, then
-// reduced. `runElementwise` does the shared work — dtype, broadcasting into wasm memory, one kernel
-// call that yields the loss and every wanted gradient, the result tensor and its autograd slots —
-// and each loss adds only its own checks.
+// reduced. `runElementwise` does the shared work — dtype, broadcast operands expanded in wasm memory,
+// the kernel run over blocks (src/blocks.ts), each call yielding the loss and every wanted gradient,
+// the result tensor and its autograd slots — and each loss adds only its own checks.
 
 import { attachGrad, gradLane, gradSlotOf, GradSlot } from "../autograd.js";
 import { Lane, runBlocks, wasmLane } from "../blocks.js";
