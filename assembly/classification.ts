@@ -7,6 +7,7 @@
 // buffer), already multiplied by the reduction's scale `gscale` (1/W for the weighted mean).
 
 import { ld, st, shiftOf, lanesOf, expT, expNonPosF32x4, logF32x4, hsumF32x4, hmaxF32x4, FLUSH_BLOCK } from "./math";
+import { SHORT_ROW_CLASSES } from "../src/abi";
 
 // ---------------------------------------------------------------- targets
 
@@ -192,7 +193,7 @@ function crossEntropyIndex<T>(N: i32, C: i32, K: i32, x: usize, t: usize, w: usi
                              gscale: f64, out: usize, grad: usize): f64 {
   let total: f64 = 0;
   let n = 0;
-  if (ASC_FEATURE_SIMD && sizeof<T>() == 4 && K == 1 && C <= SMALL_C && w == 0 && !(eps > 0)) {
+  if (ASC_FEATURE_SIMD && sizeof<T>() == 4 && K == 1 && C <= SHORT_ROW_CLASSES && w == 0 && !(eps > 0)) {
     // short rows: four at a time with the classes in lanes, up to STAGE_BLOCKS such blocks per call
     // (blocks with an ignored row go row by row)
     let acc = f64x2.splat(0);
@@ -364,12 +365,10 @@ function crossEntropyIndexRow<T>(n: i32, k: i32, C: i32, K: i32, x: usize, t: us
   return l;
 }
 
-/** Rows of at most this many classes take the four-rows-in-lanes path. */
-const SMALL_C: i32 = 16;
 /** Blocks of four rows staged per call: enough that the exps run as one long stream of independent work. */
 const STAGE_BLOCKS: i32 = 16;
 // Vector b·C + c: class c of block b's four rows (lane j = row j), then x − max, then its exp.
-const stageBuf = memory.data(SMALL_C * STAGE_BLOCKS * 16 + 112, 16); // + the exp loop's overrun
+const stageBuf = memory.data(SHORT_ROW_CLASSES * STAGE_BLOCKS * 16 + 112, 16); // + the exp loop's overrun
 // Per block (lanes = rows): maxima, target logits, Σe and log Σe (+ the log loop's overrun).
 const stageMax = memory.data(STAGE_BLOCKS * 16, 16);
 const stageXt = memory.data(STAGE_BLOCKS * 16, 16);
@@ -383,7 +382,7 @@ const stageLog = memory.data(STAGE_BLOCKS * 16 + 48, 16);
 }
 
 /**
- * Unweighted, unsmoothed CE for the nb·4 rows from n (f32, contiguous, C ≤ SMALL_C, no ignored target,
+ * Unweighted, unsmoothed CE for the nb·4 rows from n (f32, contiguous, C ≤ SHORT_ROW_CLASSES, no ignored target,
  * nb ≤ STAGE_BLOCKS), four rows in lanes so that every max, exp, log and sum runs 4-wide instead of on
  * a short, mostly-tail row. Three passes over the staged blocks: transpose in and subtract the max; all
  * exps as one flat stream of independent work (per block they would queue behind the block's max and

@@ -71,14 +71,15 @@ export function ctcTargets_f64(src: usize, offsets: usize, lengths: usize, N: i3
  * Per-sample negative log-likelihood into `out` (N values of T; +inf → 0 under zero_infinity) and,
  * if `grad` is non-zero, the gradient w.r.t. log_probs ([T, N, C]) for an upstream gradient of 1 on
  * the reduced result: G_b·(exp(lp) − exp(lcab + nll − lp)) for t < T_b, 0 for t ≥ T_b, where G_b is
- * 1 (none, sum) or (1/N)/max(L_b, 1) (mean). Returns Σ_b nll_b, each divided by max(L_b, 1) if `mean`.
+ * `gscale` (1, or 1/N for mean), divided by max(L_b, 1) if `perLength` (mean). Returns Σ_b nll_b, each
+ * divided by max(L_b, 1) if `perLength`.
  */
 function ctcLoss<T>(Tmax: i32, N: i32, C: i32, lp: usize, labels: usize, offsets: usize, inLens: usize,
-                    tgLens: usize, blank: i32, zeroInf: bool, mean: bool, out: usize, grad: usize,
+                    tgLens: usize, blank: i32, zeroInf: bool, perLength: bool, gscale: f64, out: usize, grad: usize,
                     alpha: usize, beta: usize, ext: usize): f64 {
   const NC = N * C;
   const sh = shiftOf<T>();
-  const invN = <T>1 / <T>N;
+  const scale = <T>gscale; // 1/N rounds to the same T either way: <T>1 / <T>N == <T>(1 / N)
   let total: f64 = 0;
   for (let b = 0; b < N; b++) {
     const Tb = ld<i32>(inLens, b);
@@ -126,7 +127,7 @@ function ctcLoss<T>(Tmax: i32, N: i32, C: i32, lp: usize, labels: usize, offsets
     const loss: T = zeroed ? <T>0 : nll;
     st<T>(out, b, loss);
     const Lc = L > 1 ? L : 1;
-    total += mean ? <f64>loss / <f64>Lc : <f64>loss;
+    total += perLength ? <f64>loss / <f64>Lc : <f64>loss;
 
     if (!keep) continue;
     const gb = grad + (<usize>(b * C) << sh);
@@ -135,7 +136,7 @@ function ctcLoss<T>(Tmax: i32, N: i32, C: i32, lp: usize, labels: usize, offsets
       continue;
     }
     if (Tb > 0) ctcGradSample<T>(Tb, C, S, lpb, gb, rowStride, alpha, beta, ext, blank, nll,
-                                 mean ? invN / <T>Lc : <T>1);
+                                 perLength ? scale / <T>Lc : scale);
     for (let t = Tb; t < Tmax; t++) memory.fill(gb + <usize>t * rowStride, 0, <usize>C << sh);
   }
   return total;
@@ -205,12 +206,12 @@ function ctcGradSample<T>(Tb: i32, C: i32, S: i32, lpb: usize, gb: usize, rowStr
 }
 
 export function ctcLoss_f32(Tmax: i32, N: i32, C: i32, lp: usize, labels: usize, offsets: usize, inLens: usize,
-                            tgLens: usize, blank: i32, zeroInf: bool, mean: bool, out: usize, grad: usize,
+                            tgLens: usize, blank: i32, zeroInf: bool, perLength: bool, gscale: f64, out: usize, grad: usize,
                             alpha: usize, beta: usize, ext: usize): f64 {
-  return ctcLoss<f32>(Tmax, N, C, lp, labels, offsets, inLens, tgLens, blank, zeroInf, mean, out, grad, alpha, beta, ext);
+  return ctcLoss<f32>(Tmax, N, C, lp, labels, offsets, inLens, tgLens, blank, zeroInf, perLength, gscale, out, grad, alpha, beta, ext);
 }
 export function ctcLoss_f64(Tmax: i32, N: i32, C: i32, lp: usize, labels: usize, offsets: usize, inLens: usize,
-                            tgLens: usize, blank: i32, zeroInf: bool, mean: bool, out: usize, grad: usize,
+                            tgLens: usize, blank: i32, zeroInf: bool, perLength: bool, gscale: f64, out: usize, grad: usize,
                             alpha: usize, beta: usize, ext: usize): f64 {
-  return ctcLoss<f64>(Tmax, N, C, lp, labels, offsets, inLens, tgLens, blank, zeroInf, mean, out, grad, alpha, beta, ext);
+  return ctcLoss<f64>(Tmax, N, C, lp, labels, offsets, inLens, tgLens, blank, zeroInf, perLength, gscale, out, grad, alpha, beta, ext);
 }

@@ -1,5 +1,5 @@
-// The elementwise driver shared by every family with elementwise ops (elementwise.ts, margin.ts,
-// embedding.ts): each family file has its own op classes and its own exported dispatcher.
+// The elementwise driver shared by every family with elementwise ops (regression.ts, binary.ts,
+// probabilistic.ts, margin.ts, embedding.ts): each family file has its own op classes and its own exported dispatcher.
 //
 // An op is a class whose methods are called on `changetype<Op>(0)` — a null reference used only for
 // static dispatch: the methods never touch `this`, and after inlining each (op, dtype) pair becomes its
@@ -19,6 +19,11 @@
 // The weight is applied by the driver, in both paths, as ℓ = w·f and ∂ = (gscale·w)·∂f.
 
 import { ld, st, shiftOf, lanesOf, hsum, FLUSH_BLOCK } from "./math";
+
+// Variants an op class is instantiated with, chosen per call by the dispatcher from its parameters (a
+// branch inside the loop would become a select computing both sides). Only isInteger<> of them is read.
+export type Fast = i32;     // the parameter allows a cheaper vector form (regression's SmoothL1, probabilistic's Gaussian)
+export type General = f64;
 
 /**
  * Returns Σ w·ℓ in f64. Writes w·ℓ per element to `out` (if non-zero) and gscale·w·∂ℓ/∂operand to

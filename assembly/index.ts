@@ -1,9 +1,12 @@
-// The wasm module's exports: every kernel family plus the heap base the TS runtime allocates from.
+// The wasm module's exports: the shared tensor ops plus one file per loss family (the same families
+// as src/losses/ and src/modules/), and the heap base the TS runtime allocates from.
 // Kernels take pointers into this module's memory and sizes; they never allocate.
 
 export * from "./tensorops";
-export * from "./elementwise";
+export * from "./regression";
 export * from "./classification";
+export * from "./binary";
+export * from "./probabilistic";
 export * from "./margin";
 export * from "./embedding";
 export * from "./ctc";

@@ -1,5 +1,5 @@
-// Margin family: MarginRanking, HingeEmbedding, SoftMargin (elementwise ops on the shared driver of
-// elementwise.ts) and the row losses MultiMargin, MultiLabelMargin, MultiLabelSoftMargin.
+// Margin family: MarginRanking, HingeEmbedding, SoftMargin (elementwise ops on the shared driver,
+// driver.ts) and the row losses MultiMargin, MultiLabelMargin, MultiLabelSoftMargin.
 //
 // Hinge conventions (LOSSES.md §0.5): MarginRanking and HingeEmbedding are clamp_min compositions in
 // PyTorch, so their gradient passes where z >= 0 (also at z = 0) and a NaN z passes none. MultiMargin
@@ -7,13 +7,12 @@
 // drops NaN terms. Row kernels compute the gradient in the forward pass, already scaled by `gscale`.
 
 import { run } from "./driver";
+import { MarginOp } from "../src/abi";
 import { ld, st, shiftOf, lanesOf, hsum, expT, log1pT, FLUSH_BLOCK } from "./math";
 import { expFullF32x4, log1pF32x4, negF32x4 } from "./math";
 
 // ---------------------------------------------------------------- elementwise ops
 
-// Op ids; src/losses/margin.ts mirrors them.
-const enum Op { RANKING = 0, HINGE = 1, SOFT = 2 }
 
 /** 1 where the clamp_min(z, 0) gradient passes (z >= 0; NaN → 0). */
 // @ts-ignore: decorator
@@ -95,20 +94,20 @@ class Soft {
 @inline function dispatch<T>(op: i32, n: i32, a: usize, b: usize, c: usize, w: usize, p0: f64, p1: f64,
                              out: usize, ga: usize, gb: usize, gc: usize, gscale: f64): f64 {
   switch (op) {
-    case Op.RANKING: return run<T, Ranking>(n, a, b, c, w, p0, p1, out, ga, gb, gc, gscale);
-    case Op.HINGE: return run<T, Hinge>(n, a, b, c, w, p0, p1, out, ga, gb, gc, gscale);
-    case Op.SOFT: return run<T, Soft>(n, a, b, c, w, p0, p1, out, ga, gb, gc, gscale);
+    case MarginOp.RANKING: return run<T, Ranking>(n, a, b, c, w, p0, p1, out, ga, gb, gc, gscale);
+    case MarginOp.HINGE: return run<T, Hinge>(n, a, b, c, w, p0, p1, out, ga, gb, gc, gscale);
+    case MarginOp.SOFT: return run<T, Soft>(n, a, b, c, w, p0, p1, out, ga, gb, gc, gscale);
   }
   unreachable();
   return 0;
 }
 
-export function marginElementwise_f32(op: i32, n: i32, a: usize, b: usize, c: usize, w: usize, p0: f64, p1: f64,
+export function margin_f32(op: i32, n: i32, a: usize, b: usize, c: usize, w: usize, p0: f64, p1: f64,
                                       out: usize, ga: usize, gb: usize, gc: usize, gscale: f64): f64 {
   return dispatch<f32>(op, n, a, b, c, w, p0, p1, out, ga, gb, gc, gscale);
 }
 
-export function marginElementwise_f64(op: i32, n: i32, a: usize, b: usize, c: usize, w: usize, p0: f64, p1: f64,
+export function margin_f64(op: i32, n: i32, a: usize, b: usize, c: usize, w: usize, p0: f64, p1: f64,
                                       out: usize, ga: usize, gb: usize, gc: usize, gscale: f64): f64 {
   return dispatch<f64>(op, n, a, b, c, w, p0, p1, out, ga, gb, gc, gscale);
 }

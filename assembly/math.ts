@@ -92,14 +92,8 @@
 // Inputs below -87.34 return FLT_MIN-ish tiny values rather than 0; callers that need exact 0
 // for masked lanes must mask them themselves. NaN propagates (the data operand comes first in pmax/pmin).
 
-// @ts-ignore: decorator
-@inline export function expF32x4(x: v128): v128 {
-  x = f32x4.pmin(f32x4.pmax(x, v128.load(EXP_K, K_LO)), f32x4.splat(88.3762626647949));
-  const fx = expRound(x);
-  return f32x4.mul(expPoly(x, fx), pow2n(fx));
-}
-
-/** expF32x4 bit for bit for x ≤ 0 or NaN (softmax's x − max): without the idle clamp from above. */
+/** The f32x4 exp for x ≤ 0 or NaN (softmax's x − max): inputs are clamped below at −87.34 only, since
+ *  nothing above 0 arrives. */
 // @ts-ignore: decorator
 @inline export function expNonPosF32x4(x: v128): v128 {
   x = f32x4.pmax(x, v128.load(EXP_K, K_LO));
@@ -107,7 +101,7 @@
   return f32x4.mul(expPoly(x, fx), pow2n(fx));
 }
 
-// ---- full-range f32x4 exp: same reduction and polynomial as expF32x4, but 2^n is applied as two
+// ---- full-range f32x4 exp: same reduction and polynomial as expNonPosF32x4, but 2^n is applied as two
 // factors 2^⌊n/2⌋·2^(n−⌊n/2⌋), so the input range is [−104, 89]: results below FLT_MIN come out as
 // (correctly rounded) subnormals, exp(−inf) and anything below −103.97 give exactly 0, and anything
 // above ln(FLT_MAX) gives +inf. NaN propagates.

@@ -138,3 +138,37 @@ export function axpy_f32(dst: usize, src: usize, alpha: f64, n: i32): void { axp
 export function axpy_f64(dst: usize, src: usize, alpha: f64, n: i32): void { axpy<f64>(dst, src, alpha, n); }
 export function scale_f32(a: usize, alpha: f64, n: i32): void { scale<f32>(a, alpha, n); }
 export function scale_f64(a: usize, alpha: f64, n: i32): void { scale<f64>(a, alpha, n); }
+
+// ---------------------------------------------------------------- range checks
+
+/** Index of the first element outside [lo, hi] (NaN counts as outside), or −1. BCE's [0, 1] checks, MultiLabelMargin's float targets. */
+function firstOutside<T>(p: usize, n: i32, lo: f64, hi: f64): i32 {
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    // whole vectors while every lane is inside; the first vector with a bad lane is rescanned below
+    const L = lanesOf<T>();
+    const vlo = v128.splat<T>(<T>lo), vhi = v128.splat<T>(<T>hi);
+    for (; i + L <= n; i += L) {
+      const v = v128.load(p + (<usize>i << shiftOf<T>()));
+      const inside = v128.and(v128.ge<T>(v, vlo), v128.le<T>(v, vhi));
+      if (!(sizeof<T>() == 4 ? i32x4.all_true(inside) : i64x2.all_true(inside))) break;
+    }
+  }
+  for (; i < n; i++) {
+    const v = <f64>ld<T>(p, i);
+    if (!(v >= lo && v <= hi)) return i;
+  }
+  return -1;
+}
+export function firstOutside_f32(p: usize, n: i32, lo: f64, hi: f64): i32 { return firstOutside<f32>(p, n, lo, hi); }
+export function firstOutside_f64(p: usize, n: i32, lo: f64, hi: f64): i32 { return firstOutside<f64>(p, n, lo, hi); }
+
+/** Index of the first element < lo (NaN is not below anything), or −1. GaussianNLL's `var < 0` check. */
+function firstBelow<T>(p: usize, n: i32, lo: f64): i32 {
+  for (let i = 0; i < n; i++) {
+    if (<f64>ld<T>(p, i) < lo) return i;
+  }
+  return -1;
+}
+export function firstBelow_f32(p: usize, n: i32, lo: f64): i32 { return firstBelow<f32>(p, n, lo); }
+export function firstBelow_f64(p: usize, n: i32, lo: f64): i32 { return firstBelow<f64>(p, n, lo); }

@@ -1,27 +1,75 @@
-// One-level autograd: a loss result remembers, for every argument that requires grad, the local
-// gradient its kernel computed in the forward pass (already scaled by the reduction). `backward(g)`
-// multiplies by g (broadcast over whatever dims the loss reduced), sums down broadcast dims, and
-// accumulates into the argument's `.grad` — the same numbers PyTorch's autograd produces.
-// A resident argument (data in wasm memory) keeps its local gradient resident too, and in the common
-// case (scalar loss, no broadcasting) that block simply becomes its `.grad`: no copy at all.
+// Autograd: a graph of nodes, each made by one nnloss call whose result requires grad. A node knows
+// the tensors its gradient flows to (its inputs: leaves created with `requiresGrad`, or results of
+// other nodes) and turns the upstream gradient of its result into a gradient for each input.
+// `Tensor.backward()` walks the graph from the result in topological order, summing the gradients of a
+// tensor used more than once before its own node runs, and accumulates into the leaves' `.grad`.
+//
+// Loss kernels compute their local gradient ∂result/∂input in the forward pass (it costs a fraction
+// of a second pass), so a loss node only multiplies it by the upstream gradient and sums it down
+// broadcast dims. Saved local gradients of resident inputs live in wasm memory; so that a loop of
+// forward-only calls cannot exhaust it, they are held under a budget (see `SavedBudget`): past it the
+// oldest ones move to JS memory, where the garbage collector reclaims them with their result.
+//
+// `noGrad(fn)` switches all of this off, as `torch.no_grad()` does.
 
-import { Lane, jsLane, wasmLane } from "./blocks.js";
 import { NNLossError } from "./errors.js";
 import { chainGrad, floatCtor, readOut, suffix } from "./ops.js";
 import { residentTensor } from "./resident.js";
-import { Wasm, uninitialized, wasm, withArena } from "./runtime.js";
-import { FloatArray, FloatDType, Tensor, convert, floatData, isFloat, numelOf, sameShape } from "./tensor.js";
+import { Wasm, wasm, withArena } from "./runtime.js";
+import { FloatArray, FloatDType, Tensor, convert, dtypeOf, isFloat, sameShape } from "./tensor.js";
+import { Lane, jsLane, wasmLane } from "./blocks.js";
+import { uninitialized } from "./runtime.js";
 
-export interface GradSlot {
-  /** The argument that receives the gradient. */
-  leaf: Tensor;
-  /** ∂(result)/∂(leaf) per element for an upstream gradient of 1, at `localShape`: a JS array, or a
-   *  resident tensor for a resident leaf. */
-  local: FloatArray | Tensor;
-  localShape: readonly number[];
-  /** How the result's shape lines up against localShape (same rank, 1 along dims the loss reduced).
-   *  Defaults to localShape (elementwise losses). */
-  gShape?: readonly number[];
+// ---------------------------------------------------------------- grad mode
+
+let gradEnabled = true;
+
+/**
+ * Run `fn` with gradient tracking off, like `with torch.no_grad():` — results do not require grad and
+ * kernels compute no local gradient, so evaluation pays for the forward pass only. Returns fn's
+ * result; nested calls and exceptions restore the previous mode. `fn` runs synchronously: work it
+ * leaves for after an `await` runs with the mode of that later moment.
+ */
+export function noGrad<R>(fn: () => R): R {
+  if (typeof fn !== "function") throw new NNLossError("noGrad(fn): fn must be a function");
+  const previous = gradEnabled;
+  gradEnabled = false;
+  try {
+    return fn();
+  } finally {
+    gradEnabled = previous;
+  }
+}
+
+/** Whether gradients are being tracked (false inside `noGrad`), like `torch.is_grad_enabled()`. */
+export function isGradEnabled(): boolean {
+  return gradEnabled;
+}
+
+/** Does a call need the gradient of `t`? */
+export function needsGrad(t: Tensor): boolean {
+  return gradEnabled && t.requiresGrad;
+}
+
+// ---------------------------------------------------------------- graph
+
+/** The upstream gradient a node receives: `data` at the result's shape, or null for a one-element
+ *  result, whose gradient is the number `alpha`. */
+export interface Upstream {
+  data: FloatArray | null;
+  alpha: number;
+}
+
+/** A gradient on its way to a tensor: a JS array, or a resident tensor owned by the receiver. */
+export type Grad = FloatArray | Tensor;
+
+/** The backward of one call. */
+export interface GradNode {
+  /** The tensors the gradient flows to, in the order `apply` returns their gradients. */
+  readonly inputs: readonly Tensor[];
+  /** Gradients for `inputs` (each at its input's shape) given the result's upstream gradient; frees
+   *  what the node saved unless `retain`. Throws PyTorch's error once freed. */
+  apply(up: Upstream, retain: boolean): Grad[];
 }
 
 const FREED_MESSAGE =
@@ -30,85 +78,178 @@ const FREED_MESSAGE =
   "autograd.grad(). Specify retain_graph=True if you need to backward through the graph a second time or " +
   "if you need to access saved tensors after calling backward.";
 
-/** Make `out` differentiable through `slots` (a no-op when none of the arguments requires grad). */
-export function attachGrad(out: Tensor, slots: GradSlot[]): Tensor {
+/**
+ * Backpropagate `gradOutput` (null: the implicit 1 of a one-element result) from `root` through every
+ * node that reaches it, accumulating into the `.grad` of the leaves that require grad.
+ */
+export function runBackward(root: Tensor, gradOutput: Tensor | null, retain: boolean): void {
+  const start = root._gradFn!;
+  // how many edges lead into each reachable node: it runs once all of them have delivered
+  const waiting = new Map<GradNode, number>([[start, 0]]);
+  const todo = [start];
+  while (todo.length > 0) {
+    for (const input of todo.pop()!.inputs) {
+      const node = input._gradFn;
+      if (node === null) continue;
+      if (!waiting.has(node)) {
+        waiting.set(node, 0);
+        todo.push(node);
+      }
+      waiting.set(node, waiting.get(node)! + 1);
+    }
+  }
+  const pending = new Map<GradNode, { grad: Grad; t: Tensor }>();
+  const ready: [GradNode, Upstream][] = [[start, upstreamOf(root, gradOutput === null ? null : gradOutput.data as FloatArray)]];
+  while (ready.length > 0) {
+    const [node, up] = ready.pop()!;
+    const grads = node.apply(up, retain);
+    node.inputs.forEach((input, i) => {
+      const grad = grads[i];
+      const next = input._gradFn;
+      if (next === null) {
+        if (input.requiresGrad) storeGrad(input, grad);
+        else if (grad instanceof Tensor) grad.dispose();
+        return;
+      }
+      const sum = pending.get(next);
+      pending.set(next, { grad: sum ? addGrads(sum.grad, grad) : grad, t: input });
+      const left = waiting.get(next)! - 1;
+      waiting.set(next, left);
+      if (left === 0) {
+        const { grad: g, t } = pending.get(next)!;
+        pending.delete(next);
+        ready.push([next, upstreamOf(t, gradArray(g))]);
+      }
+    });
+  }
+}
+
+function floatDtypeOf(t: Tensor): FloatDType {
+  return t.dtype === "float64" ? "float64" : "float32";
+}
+
+function upstreamOf(t: Tensor, data: FloatArray | null): Upstream {
+  if (data === null) return { data: null, alpha: 1 };
+  return t.numel === 1 ? { data: null, alpha: Number(data[0]) } : { data, alpha: 1 };
+}
+
+/** A gradient as a JS array (a resident one is copied out and freed). */
+function gradArray(g: Grad): FloatArray {
+  if (!(g instanceof Tensor)) return g;
+  const a = (g.data as FloatArray).slice();
+  g.dispose();
+  return a;
+}
+
+function addGrads(a: Grad, b: Grad): FloatArray {
+  const x = gradArray(a), y = convert(gradArray(b), x instanceof Float64Array ? "float64" : "float32") as FloatArray;
+  const d: FloatDType = x instanceof Float64Array ? "float64" : "float32";
+  return withArena((w) => {
+    const p = w.copyIn(x);
+    w.k[`axpy_${suffix(d)}`](p, w.copyIn(y), 1, x.length);
+    return readOut(w, d, p, x.length);
+  });
+}
+
+// ---------------------------------------------------------------- nodes with precomputed local gradients
+
+export interface GradSlot {
+  /** The argument that receives the gradient (a leaf, or the result of another node). */
+  input: Tensor;
+  /** ∂(result)/∂(input) per element for an upstream gradient of 1, at `localShape`: a JS array, or a
+   *  resident tensor for a resident input. */
+  local: FloatArray | Tensor;
+  localShape: readonly number[];
+  /** How the result's shape lines up against localShape (same rank, 1 along dims the loss reduced).
+   *  Defaults to localShape (elementwise losses). */
+  gShape?: readonly number[];
+}
+
+/** The node of a call whose kernel wrote every local gradient in the forward pass. `beforeApply` may
+ *  refuse the backward with a clearer error than the graph could give. */
+class LocalGradNode implements GradNode {
+  readonly inputs: Tensor[];
+  private freed = false;
+
+  constructor(private readonly slots: GradSlot[], private readonly beforeApply?: () => void) {
+    this.inputs = slots.map((s) => s.input);
+  }
+
+  apply(up: Upstream, retain: boolean): Grad[] {
+    this.beforeApply?.();
+    if (this.freed) throw new NNLossError(FREED_MESSAGE);
+    const grads = this.slots.map((s) => localTimesUpstream(s, up, retain));
+    if (!retain) {
+      this.freed = true;
+      for (const s of this.slots) if (s.local instanceof Tensor) savedBudget.forget(s.local);
+      this.slots.length = 0;
+    }
+    return grads;
+  }
+}
+
+/** Make `out` differentiable through `slots` (a no-op when there are none). */
+export function attachGrad(out: Tensor, slots: GradSlot[], beforeApply?: () => void): Tensor {
   if (slots.length === 0) return out;
   out.requiresGrad = true;
-  let freed = false;
-  out._gradFn = (g, retainGraph) => {
-    if (freed) throw new NNLossError(FREED_MESSAGE);
-    const scalarOut = out.shape.length === 0 || g === null;
-    for (const s of slots) {
-      const d: FloatDType = s.local instanceof Tensor ? (s.local.dtype as FloatDType) : s.local instanceof Float64Array ? "float64" : "float32";
-      const gData = scalarOut || g === null ? null : floatData(g, d);
-      const alpha = g === null ? 1 : scalarOut ? Number(g.data[0]) : 1;
-      if (s.local instanceof Tensor) backwardResident(s, s.local, gData, alpha, retainGraph);
-      else {
-        let grad = chainGrad(s.local, s.localShape, gData, s.gShape ?? s.localShape, alpha, s.leaf.shape);
-        // The local buffer may be handed over as the gradient itself only when the graph is freed.
-        if (grad === s.local && retainGraph) grad = grad.slice();
-        storeGrad(s.leaf, grad);
-      }
-    }
-    if (!retainGraph) {
-      freed = true;
-      slots.length = 0;
-    }
-  };
+  out._gradFn = new LocalGradNode(slots, beforeApply);
   return out;
 }
 
-/**
- * The slot of a differentiable argument whose local gradient the kernel wrote at `ptr` (scratch memory
- * of this call, n elements of dtype d): copied out to JS, or kept resident for a resident leaf.
- * Returns [] when the leaf does not require grad, so callers can spread it into their slot list.
- */
-export function gradSlotAt(w: Wasm, leaf: Tensor, ptr: number, d: FloatDType, localShape: readonly number[],
-                           gShape?: readonly number[]): GradSlot[] {
-  if (!leaf.requiresGrad || ptr === 0) return [];
-  const local = leaf.resident && leaf.dtype === d
-    ? (w.keep(ptr), residentTensor(w, ptr, localShape, d))
-    : readOut(w, d, ptr, numelOf(localShape));
-  return [{ leaf, local, localShape, gShape }];
+/** The slot's gradient for upstream `up`: local · upstream, summed down to the input's shape. */
+function localTimesUpstream(s: GradSlot, up: Upstream, retain: boolean): Grad {
+  const { local } = s;
+  const targetShape = s.input.shape;
+  if (up.data !== null) up = { data: convert(up.data, local instanceof Tensor ? local.dtype : dtypeOf(local)) as FloatArray, alpha: up.alpha };
+  if (!(local instanceof Tensor)) {
+    const grad = chainGrad(local, s.localShape, up.data, s.gShape ?? s.localShape, up.alpha, targetShape);
+    // the local array may be handed over as the gradient itself only when the graph is freed
+    return grad === local && retain ? grad.slice() : grad;
+  }
+  const d = local.dtype as FloatDType;
+  if (up.data !== null || !sameShape(s.localShape, targetShape)) {
+    // broadcast or non-scalar upstream gradient: the general (copying) path
+    const copy = (local.data as FloatArray).slice();
+    if (!retain) local.dispose();
+    return chainGrad(copy, s.localShape, up.data, s.gShape ?? s.localShape, up.alpha, targetShape);
+  }
+  // the common case: a scalar upstream on an unbroadcast resident input; the block itself (or, when
+  // the graph is kept, a copy of it) scaled in place becomes the gradient
+  const g = retain ? residentCopy(local.data as FloatArray, targetShape) : local;
+  if (up.alpha !== 1) wasm().k[`scale_${suffix(d)}`](g._storage!.ptr, up.alpha, g.numel);
+  return g;
 }
 
-/**
- * Where a blocked kernel writes the local gradient of `leaf` (n elements, `perUnit` per unit): a fresh
- * JS array, or for a resident leaf of dtype d a scratch block that becomes resident; absent (0) when the
- * leaf does not require grad. `gradSlotOf` turns it into the leaf's slot.
- */
-export function gradLane(w: Wasm, leaf: Tensor, d: FloatDType, n: number, perUnit = 1): Lane {
-  const bytes = floatCtor(d).BYTES_PER_ELEMENT;
-  if (!leaf.requiresGrad) return wasmLane(0, bytes, perUnit);
-  if (leaf.resident && leaf.dtype === d) return wasmLane(w.allocFor(floatCtor(d), n), bytes, perUnit);
-  return jsLane(uninitialized(floatCtor(d), n), perUnit);
-}
-
-export function gradSlotOf(w: Wasm, leaf: Tensor, lane: Lane, d: FloatDType, localShape: readonly number[],
-                           gShape?: readonly number[]): GradSlot[] {
-  if (lane.js) return [{ leaf, local: lane.js as FloatArray, localShape, gShape }];
-  return gradSlotAt(w, leaf, lane.ptr, d, localShape, gShape);
-}
-
-/** Accumulate a JS gradient array into leaf.grad (creating it, resident for a resident leaf). */
-function storeGrad(leaf: Tensor, grad: FloatArray): void {
-  if (grad.constructor !== floatCtor(leaf.dtype as FloatDType) && isFloat(leaf.dtype)) grad = convert(grad, leaf.dtype) as FloatArray;
+/** Accumulate a gradient into leaf.grad (creating it, resident for a resident leaf). */
+function storeGrad(leaf: Tensor, grad: Grad): void {
+  const d = floatDtypeOf(leaf);
+  if (grad instanceof Tensor && (grad.dtype !== d || !leaf.resident)) grad = gradArray(grad);
+  if (!(grad instanceof Tensor) && grad.constructor !== floatCtor(d) && isFloat(leaf.dtype)) grad = convert(grad, d) as FloatArray;
   if (leaf.grad === null) {
-    leaf.grad = leaf.resident ? residentCopy(grad, leaf.shape) : new Tensor(grad, leaf.shape);
+    if (grad instanceof Tensor) leaf.grad = sameShape(grad.shape, leaf.shape) ? grad : reshapeResident(grad, leaf.shape);
+    else leaf.grad = leaf.resident ? residentCopy(grad, leaf.shape) : new Tensor(grad, leaf.shape);
     return;
   }
   const dst = leaf.grad;
-  const d = dst.dtype as FloatDType;
-  withArena((w) => {
-    const src = w.copyIn(grad);
-    if (dst.resident) {
-      w.k[`axpy_${suffix(d)}`](dst._storage!.ptr, src, 1, grad.length);
-    } else {
-      const a = w.copyIn(dst.data);
-      w.k[`axpy_${suffix(d)}`](a, src, 1, grad.length);
-      (dst.data as FloatArray).set(w.view(floatCtor(d), a, grad.length));
-    }
-  });
+  const src = grad;
+  try {
+    withArena((w) => {
+      const sp = src instanceof Tensor ? (src.data, src._storage!.ptr) : w.copyIn(src);
+      const n = dst.numel;
+      const dd = dst.dtype as FloatDType;
+      if (dst.resident && dd === d) {
+        dst.data; // validates the target (throws if it was disposed)
+        w.k[`axpy_${suffix(d)}`](dst._storage!.ptr, sp, 1, n);
+      } else {
+        const s2 = dd === d ? sp : w.copyIn(convert(w.view(floatCtor(d), sp, n), dd));
+        const a = w.copyIn(dst.data);
+        w.k[`axpy_${suffix(dd)}`](a, s2, 1, n);
+        (dst.data as FloatArray).set(w.view(floatCtor(dd), a, n));
+      }
+    });
+  } finally {
+    if (src instanceof Tensor) src.dispose(); // also when the target was unusable: never leak the block
+  }
 }
 
 function residentCopy(a: FloatArray, shape: readonly number[]): Tensor {
@@ -119,34 +260,83 @@ function residentCopy(a: FloatArray, shape: readonly number[]): Tensor {
   return t;
 }
 
-/** Backward of a slot whose local gradient is a resident tensor. */
-function backwardResident(s: GradSlot, local: Tensor, gData: FloatArray | null, alpha: number, retain: boolean): void {
-  const w = wasm();
-  const d = local.dtype as FloatDType;
-  const n = local.numel;
-  const leaf = s.leaf;
-  if (gData !== null || !sameShape(s.localShape, leaf.shape)) {
-    // broadcast or non-scalar upstream gradient: the general (copying) path
-    const copy = (local.data as FloatArray).slice();
-    if (!retain) local.dispose();
-    storeGrad(leaf, chainGrad(copy, s.localShape, gData, s.gShape ?? s.localShape, alpha, leaf.shape));
-    return;
+function reshapeResident(t: Tensor, shape: readonly number[]): Tensor {
+  const copy = residentCopy(t.data as FloatArray, shape);
+  t.dispose();
+  return copy;
+}
+
+// ---------------------------------------------------------------- where kernels write local gradients
+
+/**
+ * Where a blocked kernel writes the local gradient of `input` (n elements, `perUnit` per unit): absent
+ * (0) when no gradient is needed; for a resident input of dtype d a scratch block that becomes
+ * resident; else a fresh JS array. `gradSlotOf` turns it into the input's slot.
+ */
+export function gradLane(w: Wasm, input: Tensor, d: FloatDType, n: number, perUnit = 1): Lane {
+  const bytes = floatCtor(d).BYTES_PER_ELEMENT;
+  if (!needsGrad(input)) return wasmLane(0, bytes, perUnit);
+  if (input.resident && input.dtype === d) return wasmLane(w.allocFor(floatCtor(d), n), bytes, perUnit);
+  return jsLane(uninitialized(floatCtor(d), n), perUnit);
+}
+
+/** The slot of `input` whose local gradient a kernel wrote through `lane` (from `gradLane`); [] when
+ *  it needs none, so callers can spread it into their slot list. */
+export function gradSlotOf(w: Wasm, input: Tensor, lane: Lane, d: FloatDType, localShape: readonly number[],
+                           gShape?: readonly number[]): GradSlot[] {
+  if (lane.js) return [{ input, local: lane.js as FloatArray, localShape, gShape }];
+  if (lane.ptr === 0) return [];
+  w.keep(lane.ptr);
+  const local = residentTensor(w, lane.ptr, localShape, d);
+  const slot: GradSlot = { input, local, localShape, gShape };
+  savedBudget.add(slot, local);
+  return [slot];
+}
+
+// ---------------------------------------------------------------- the saved-gradient budget
+
+/**
+ * Bounds the wasm memory held by saved local gradients (those of resident inputs) whose results have
+ * not been backpropagated yet. JS cannot tell when a result is dropped, so a loop of forward-only calls
+ * would otherwise keep every one until a finalizer ran, which a synchronous loop never lets happen.
+ * While they exceed the budget (bytes or count), the oldest saved gradients (never the newest) are spilled:
+ * copied into a JS array that replaces them in their slot, exact and reclaimable by the GC. Training
+ * loops (forward, then backward) hold one at a time and never spill.
+ */
+class SavedBudget {
+  /** Insertion-ordered: the first entry is the oldest. */
+  private entries = new Map<Tensor, { slot: () => GradSlot | undefined; bytes: number }>();
+  private total = 0;
+
+  constructor(private readonly maxBytes: number, private readonly maxCount: number) {}
+
+  add(slot: GradSlot, local: Tensor): void {
+    const bytes = local.numel * floatCtor(local.dtype as FloatDType).BYTES_PER_ELEMENT;
+    // held weakly, so that a dropped result's slot is still collected (engines without WeakRef: strongly)
+    const ref = typeof WeakRef === "function" ? new WeakRef(slot) : null;
+    this.entries.set(local, { slot: ref ? () => ref.deref() : () => slot, bytes });
+    this.total += bytes;
+    while ((this.total > this.maxBytes || this.entries.size > this.maxCount) && this.entries.size > 1) this.spillOldest();
   }
-  if (leaf.grad === null && !retain) {
-    if (alpha !== 1) w.k[`scale_${suffix(d)}`](local._storage!.ptr, alpha, n);
-    leaf.grad = local; // the block becomes the gradient
-    return;
+
+  /** Called when a node hands its saved gradient on (backward) or frees it. */
+  forget(local: Tensor): void {
+    const e = this.entries.get(local);
+    if (e === undefined) return;
+    this.entries.delete(local);
+    this.total -= e.bytes;
   }
-  try {
-    if (leaf.grad === null) leaf.grad = residentCopy(new (floatCtor(d))(n), leaf.shape);
-    const dst = leaf.grad;
-    if (dst.resident && dst.dtype === d) {
-      dst.data; // validates the target (throws if it was disposed)
-      w.k[`axpy_${suffix(d)}`](dst._storage!.ptr, local._storage!.ptr, alpha, n);
-    } else {
-      storeGrad(leaf, chainGrad((local.data as FloatArray).slice(), s.localShape, null, s.localShape, alpha, leaf.shape));
-    }
-  } finally {
-    if (!retain) local.dispose(); // also when the target was unusable: never leak the local block
+
+  private spillOldest(): void {
+    const [local, e] = this.entries.entries().next().value!;
+    this.forget(local);
+    const slot = e.slot();
+    // a collected slot's result is gone: nobody can backpropagate through it any more
+    if (slot !== undefined && slot.local === local) slot.local = (local.data as FloatArray).slice();
+    local.dispose();
   }
 }
+
+/** Saved local gradients of resident inputs kept in wasm memory at once (bytes, count), beyond the
+ *  newest one. */
+const savedBudget = new SavedBudget(64 << 20, 256);

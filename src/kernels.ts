@@ -15,19 +15,21 @@ export interface TensorKernels {
   axpy_f64(dst: Ptr, src: Ptr, alpha: number, n: number): void;
   scale_f32(a: Ptr, alpha: number, n: number): void;
   scale_f64(a: Ptr, alpha: number, n: number): void;
-}
-
-/** assembly/elementwise.ts */
-export interface ElementwiseKernels {
-  elementwise_f32(op: number, n: number, a: Ptr, b: Ptr, c: Ptr, w: Ptr, p0: number, p1: number,
-    out: Ptr, ga: Ptr, gb: Ptr, gc: Ptr, gscale: number): number;
-  elementwise_f64(op: number, n: number, a: Ptr, b: Ptr, c: Ptr, w: Ptr, p0: number, p1: number,
-    out: Ptr, ga: Ptr, gb: Ptr, gc: Ptr, gscale: number): number;
   firstOutside_f32(p: Ptr, n: number, lo: number, hi: number): number;
   firstOutside_f64(p: Ptr, n: number, lo: number, hi: number): number;
   firstBelow_f32(p: Ptr, n: number, lo: number): number;
   firstBelow_f64(p: Ptr, n: number, lo: number): number;
 }
+
+/** The elementwise dispatcher of a family (assembly/<family>.ts on assembly/driver.ts): op ids, operands
+ *  and the meaning of p0/p1 per op are declared in src/abi.ts. Returns Σ w·ℓ. */
+type ElementwiseKernel = (op: number, n: number, a: Ptr, b: Ptr, c: Ptr, w: Ptr, p0: number, p1: number,
+  out: Ptr, ga: Ptr, gb: Ptr, gc: Ptr, gscale: number) => number;
+
+/** The elementwise dispatchers: assembly/regression.ts, binary.ts, probabilistic.ts, margin.ts. */
+export type ElementwiseKernels = {
+  [K in `${"regression" | "binary" | "probabilistic" | "margin"}_${"f32" | "f64"}`]: ElementwiseKernel;
+};
 
 /** assembly/classification.ts */
 export interface ClassificationKernels {
@@ -47,12 +49,8 @@ export interface ClassificationKernels {
   nll_f64(N: number, C: number, K: number, x: Ptr, t: Ptr, w: Ptr, gscale: number, out: Ptr, grad: Ptr, gathered: number): number;
 }
 
-/** assembly/margin.ts */
+/** assembly/margin.ts (besides its elementwise dispatcher) */
 export interface MarginKernels {
-  marginElementwise_f32(op: number, n: number, a: Ptr, b: Ptr, c: Ptr, w: Ptr, p0: number, p1: number,
-    out: Ptr, ga: Ptr, gb: Ptr, gc: Ptr, gscale: number): number;
-  marginElementwise_f64(op: number, n: number, a: Ptr, b: Ptr, c: Ptr, w: Ptr, p0: number, p1: number,
-    out: Ptr, ga: Ptr, gb: Ptr, gc: Ptr, gscale: number): number;
   multiMargin_f32(N: number, C: number, x: Ptr, t: Ptr, w: Ptr, p: number, margin: number,
     gscale: number, out: Ptr, grad: Ptr): number;
   multiMargin_f64(N: number, C: number, x: Ptr, t: Ptr, w: Ptr, p: number, margin: number,
@@ -94,9 +92,9 @@ export interface CtcKernels {
   ctcTargets_f32(src: Ptr, offsets: Ptr, lengths: Ptr, N: number, C: number, dst: Ptr): number;
   ctcTargets_f64(src: Ptr, offsets: Ptr, lengths: Ptr, N: number, C: number, dst: Ptr): number;
   ctcLoss_f32(T: number, N: number, C: number, lp: Ptr, labels: Ptr, offsets: Ptr, inLens: Ptr, tgLens: Ptr,
-    blank: number, zeroInf: number, mean: number, out: Ptr, grad: Ptr, alpha: Ptr, beta: Ptr, ext: Ptr): number;
+    blank: number, zeroInf: number, perLength: number, gscale: number, out: Ptr, grad: Ptr, alpha: Ptr, beta: Ptr, ext: Ptr): number;
   ctcLoss_f64(T: number, N: number, C: number, lp: Ptr, labels: Ptr, offsets: Ptr, inLens: Ptr, tgLens: Ptr,
-    blank: number, zeroInf: number, mean: number, out: Ptr, grad: Ptr, alpha: Ptr, beta: Ptr, ext: Ptr): number;
+    blank: number, zeroInf: number, perLength: number, gscale: number, out: Ptr, grad: Ptr, alpha: Ptr, beta: Ptr, ext: Ptr): number;
 }
 
 export interface Kernels

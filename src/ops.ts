@@ -61,30 +61,9 @@ export function outLane(d: FloatDType, n: number, perUnit = 1, wanted = true): L
   return wanted ? jsLane(uninitialized(floatCtor(d), n), perUnit) : wasmLane(0, 0, perUnit);
 }
 
-/** A blocked loss call's result: for 'none' the unreduced losses in `out` (an `outLane`), else the f64
- *  `total`, divided by the loss's mean denominator `count` for 'mean'. */
-export function blockedResult(d: FloatDType, reduction: "none" | "mean" | "sum", out: Lane, shape: readonly number[],
-                              total: number, count: number): Tensor {
-  if (reduction === "none") return new Tensor(out.js as FloatArray, shape);
-  return scalarResult(reduction === "mean" ? total / count : total, d);
-}
-
-/** Allocate an output buffer of n elements, or return 0 (the kernels' "not wanted") if !wanted. */
-export function outBuffer(w: Wasm, d: FloatDType, n: number, wanted = true): Ptr {
-  return wanted ? w.allocFor(floatCtor(d), n) : 0;
-}
-
 /** A 0-d result tensor holding v (rounded to dtype d). */
 export function scalarResult(v: number, d: FloatDType): Tensor {
   return new Tensor(new (floatCtor(d))([v]), []);
-}
-
-/** A loss call's result: for 'none' the unreduced losses the kernel wrote at `out` (shape `shape`),
- *  else its f64 `total`, divided by the loss's mean denominator `count` for 'mean'. */
-export function lossResult(w: Wasm, d: FloatDType, reduction: "none" | "mean" | "sum", out: Ptr,
-                           shape: readonly number[], total: number, count: number): Tensor {
-  if (reduction === "none") return new Tensor(readOut(w, d, out, numelOf(shape)), shape);
-  return scalarResult(reduction === "mean" ? total / count : total, d);
 }
 
 export function readOut(w: Wasm, d: FloatDType, ptr: Ptr, n: number): FloatArray {

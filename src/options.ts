@@ -76,3 +76,68 @@ export function boolOption(value: unknown, name: string, fallback: boolean): boo
   check(typeof value === "boolean", `${name} must be a boolean, got ${typeof value}`);
   return value;
 }
+
+// ---------------------------------------------------------------- per-loss option declarations
+
+/** How one option is read: its default and how a given value is checked and converted. */
+export interface OptionKind<V> {
+  readonly fallback: V;
+  read(value: unknown, name: string): V;
+}
+
+export const num = (fallback: number): OptionKind<number> => ({ fallback, read: (v, n) => numberOption(v, n, fallback) });
+export const int = (fallback: number): OptionKind<number> => ({
+  fallback,
+  read: (v, n) => {
+    const x = numberOption(v, n, fallback);
+    check(Number.isInteger(x), `${n} must be an integer, got ${x}`);
+    return x;
+  },
+});
+export const bool = (fallback: boolean): OptionKind<boolean> => ({ fallback, read: (v, n) => boolOption(v, n, fallback) });
+/** A tensor-valued option (`weight`, `posWeight`): a Tensor, typed array or { data, shape }, or null. */
+export const tensorOpt = (torchName: string): OptionKind<Tensor | null> => ({ fallback: null, read: (v) => tensorOption(v, torchName) });
+/** Passed through as given (checked where it is used). */
+export const anyOpt = <V>(fallback: V): OptionKind<V> => ({ fallback, read: (v) => (v ?? fallback) as V });
+
+export type Kinds = Record<string, OptionKind<unknown>>;
+export type Resolved<K extends Kinds> = { [k in keyof K]: K[k] extends OptionKind<infer V> ? V : never };
+
+/**
+ * The options of one loss, declared once and used by both its function and its class: PyTorch's
+ * functional name (for messages), each option's kind and default, whether the legacy
+ * sizeAverage/reduce pair exists, and the reduction's rules.
+ */
+export class LossOptions<K extends Kinds> {
+  readonly keys: readonly string[];
+
+  constructor(readonly fname: string, readonly kinds: K, readonly rules: ReductionRules = {}) {
+    this.keys = [...Object.keys(kinds), "reduction", ...(rules.noLegacy ? [] : ["sizeAverage", "reduce"])];
+  }
+
+  /** The functional form's options: unknown keys rejected, each option checked, defaults filled in. */
+  resolve(options: object | undefined): Resolved<K> {
+    checkOptionKeys(options, this.keys, this.fname);
+    const o = (options ?? {}) as Record<string, unknown>;
+    const out: Record<string, unknown> = {};
+    for (const [key, kind] of Object.entries(this.kinds)) out[key] = kind.read(o[key], key);
+    return out as Resolved<K>;
+  }
+
+  /** The effective reduction, validated by this loss's rules: called where PyTorch validates it, which
+   *  for some losses is after the shape checks. (KLDiv's rules allow "batchmean", which comes back as is.) */
+  reduction(options: object | undefined): Reduction {
+    return resolveReduction((options ?? {}) as ReductionOptions, this.rules) as Reduction;
+  }
+
+  /** The class's stored attributes, as PyTorch's constructors store them: each given value or its
+   *  default, tensors converted (checked in full when forward passes them to the function). */
+  attributes(options: Record<string, unknown>): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (const [key, kind] of Object.entries(this.kinds)) {
+      const v = options[key];
+      out[key] = kind.fallback === null && v != null ? kind.read(v, key) : v ?? kind.fallback;
+    }
+    return out;
+  }
+}

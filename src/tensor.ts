@@ -1,6 +1,7 @@
 // Tensor: a typed array with a shape, a dtype and (for floating tensors) autograd state.
 // Also the conversions from the argument forms the public API accepts, and shape utilities.
 
+import { GradNode, runBackward } from "./autograd.js";
 import { NNLossError, check } from "./errors.js";
 import type { TypedArray } from "./runtime.js";
 
@@ -18,9 +19,6 @@ export interface TensorOptions {
   dtype?: DType;
 }
 
-/** Called by `backward` with the upstream gradient (null = scalar 1). Set by the loss that made the tensor. */
-export type GradFn = (gradOutput: Tensor | null, retainGraph: boolean) => void;
-
 /** Where a resident tensor's elements live in wasm memory (see resident.ts). */
 export interface ResidentStorage {
   readonly ptr: number;
@@ -36,8 +34,8 @@ export class Tensor {
   readonly dtype: DType;
   requiresGrad: boolean;
   grad: Tensor | null = null;
-  /** @internal */
-  _gradFn: GradFn | null = null;
+  /** @internal The autograd node of the call that made this tensor (null for leaves). */
+  _gradFn: GradNode | null = null;
   /** @internal Set for tensors whose data lives in wasm memory (`empty`, `zeros`). */
   _storage: ResidentStorage | null = null;
   private _disposed = false;
@@ -93,9 +91,10 @@ export class Tensor {
   }
 
   /**
-   * Backpropagate from this loss into every argument created with `requiresGrad: true`, accumulating
-   * into their `.grad`. `gradOutput` is required for non-scalar results, as in PyTorch. Like PyTorch,
-   * the saved gradient is freed by the call unless `retainGraph` is set.
+   * Backpropagate from this result through every nnloss call that led to it, into each leaf created
+   * with `requiresGrad: true`, accumulating into their `.grad`. `gradOutput` is required for
+   * non-scalar results, as in PyTorch. Like PyTorch, what the graph saved is freed by the call unless
+   * `retainGraph` is set.
    */
   backward(gradOutput?: TensorLike | number, options: { retainGraph?: boolean } = {}): void {
     if (this._gradFn === null) {
@@ -115,7 +114,7 @@ export class Tensor {
       check(g.numel === this.numel && g.ndim === this.ndim, () =>
         `Mismatch in shape: grad_output[0] has a shape of ${sizeStr(g!.shape)} and output[0] has a shape of ${sizeStr(this.shape)}.`);
     }
-    this._gradFn(g, options.retainGraph === true);
+    runBackward(this, g, options.retainGraph === true);
   }
 
   /** A tensor sharing this one's data (and storage) with no autograd history. */

@@ -2,14 +2,13 @@
 // targets, and NLL. Shapes are (C), (N, C) or (N, C, d1..dK); the kernels see [N, C, K] with K the
 // product of the spatial dims, and targets already range-checked and mapped to i32 (−1 = ignored).
 
-import { attachGrad, gradLane, gradSlotOf } from "../autograd.js";
-import { runBlocks, wasmLane } from "../blocks.js";
+import { SHORT_ROW_ALIGN, SHORT_ROW_CLASSES } from "../abi.js";
+import { wasmLane } from "../blocks.js";
+import { runCall } from "../call.js";
 import { check } from "../errors.js";
-import { blockedResult, floatCtor, operandIn, operandLane, outLane, suffix, tensorIn } from "../ops.js";
-import {
-  checkOptionKeys, numberOption, REDUCTION_KEYS, Reduction, ReductionOptions, resolveReduction, tensorOption,
-} from "../options.js";
-import { Wasm, withArena } from "../runtime.js";
+import { floatCtor, operandIn, operandLane, suffix, tensorIn } from "../ops.js";
+import { int, LossOptions, num, Reduction, ReductionOptions, tensorOpt } from "../options.js";
+import { Wasm } from "../runtime.js";
 import {
   FloatArray, FloatDType, Tensor, TensorLike, isFloat, listStr, numelOf, sameShape, toTensor, torchTypeName,
 } from "../tensor.js";
@@ -22,6 +21,10 @@ export interface NLLOptions extends ReductionOptions {
 export interface CrossEntropyOptions extends NLLOptions {
   labelSmoothing?: number;
 }
+
+export const NLL_OPTIONS = new LossOptions("nll_loss", { weight: tensorOpt("weight"), ignoreIndex: int(-100) });
+export const CROSS_ENTROPY_OPTIONS = new LossOptions("cross_entropy",
+  { weight: tensorOpt("weight"), ignoreIndex: int(-100), labelSmoothing: num(0) });
 
 /** [N, C, K] view of a class-dim input plus the unreduced output shape. */
 interface ClassLayout {
@@ -85,12 +88,6 @@ function targetsIn(w: Wasm, t: Tensor, C: number, ignoreIndex: number): number {
   return dst;
 }
 
-function intOption(value: unknown, name: string, fallback: number): number {
-  const v = numberOption(value, name, fallback);
-  check(Number.isInteger(v), `${name} must be an integer, got ${v}`);
-  return v;
-}
-
 interface IndexLossCall {
   x: Tensor;
   t: Tensor;
@@ -105,26 +102,23 @@ interface IndexLossCall {
   inputIn?: (w: Wasm, d: FloatDType, tp: number) => number;
 }
 
-/** Batch rows of at most this many classes run four at a time in the kernels: blocks keep that grouping. */
-const SHORT_ROWS = 16;
-
-/** The class-index path shared by NLL and CrossEntropy: weighted-mean denominator, kernel over blocks of
- *  batch rows, result, grad. */
+/** The class-index path shared by NLL and CrossEntropy: targets prepared in wasm, the weighted-mean
+ *  denominator, the kernel over blocks of batch rows. */
 function runIndexLoss(c: IndexLossCall): Tensor {
   const { x, layout: L, reduction } = c;
   const d = x.dtype as FloatDType;
   const bytes = floatCtor(d).BYTES_PER_ELEMENT;
-  return withArena((w) => {
+  return runCall(d, (w) => {
     const tp = targetsIn(w, c.t, L.C, c.ignoreIndex);
     const xLane = c.inputIn ? wasmLane(c.inputIn(w, d, tp), bytes, L.K) : operandLane(w, x, d, x.shape, L.C * L.K);
     const wp = c.weight ? operandIn(w, c.weight, d, c.weight.shape) : 0;
-    const W = reduction === "mean" ? w.k[`weightTotal_${suffix(d)}`](tp, L.N * L.K, wp) : 1;
-    const out = outLane(d, L.N * L.K, L.K, reduction === "none");
-    const grad = gradLane(w, x, d, x.numel, L.C * L.K);
-    const total = runBlocks(w, L.N, L.C <= SHORT_ROWS ? 16 : 1, [xLane, wasmLane(tp, 4, L.K)], [out, grad],
-      (N, [xp, tb], [ob, gb]) => c.kernel(w, d, N, xp, tb, wp, 1 / W, ob, gb));
-    const result = blockedResult(d, reduction, out, L.outShape, total, W);
-    return attachGrad(result, gradSlotOf(w, x, grad, d, x.shape, L.gShape));
+    return {
+      units: L.N, align: L.C <= SHORT_ROW_CLASSES ? SHORT_ROW_ALIGN : 1, inputs: [xLane, wasmLane(tp, 4, L.K)],
+      out: { perUnit: L.K, shape: L.outShape },
+      reduction, meanOver: reduction === "mean" ? w.k[`weightTotal_${suffix(d)}`](tp, L.N * L.K, wp) : 1,
+      grads: [{ t: x, perUnit: L.C * L.K, gShape: L.gShape }],
+      kernel: (N, [xp, tb], [ob, gb], gscale) => c.kernel(w, d, N, xp, tb, wp, gscale, ob, gb),
+    };
   });
 }
 
@@ -132,11 +126,9 @@ function runIndexLoss(c: IndexLossCall): Tensor {
 
 /** `F.nll_loss` on log-probabilities: −w[t]·x[t], weighted mean over non-ignored targets. */
 export function nllLoss(input: TensorLike, target: TensorLike, options: NLLOptions = {}): Tensor {
-  checkOptionKeys(options, ["weight", "ignoreIndex", ...REDUCTION_KEYS], "nll_loss");
+  const { weight, ignoreIndex } = NLL_OPTIONS.resolve(options);
   const x = toTensor(input, "input"), t = toTensor(target, "target", true);
-  const weight = tensorOption(options.weight, "weight");
-  const ignoreIndex = intOption(options.ignoreIndex, "ignoreIndex", -100);
-  const reduction = resolveReduction(options) as Reduction;
+  const reduction = NLL_OPTIONS.reduction(options);
   const layout = indexLayout(x, t);
   check(isFloat(x.dtype), () => `"nll_loss" not implemented for '${torchTypeName(x.dtype)}'`);
   checkIndexTarget(t);
@@ -175,12 +167,9 @@ function gatherTargets(w: Wasm, x: Tensor, d: FloatDType, tp: number, L: ClassLa
 
 /** `F.cross_entropy`: log-softmax + NLL with label smoothing, or soft (probability) targets. */
 export function crossEntropy(input: TensorLike, target: TensorLike, options: CrossEntropyOptions = {}): Tensor {
-  checkOptionKeys(options, ["weight", "ignoreIndex", "labelSmoothing", ...REDUCTION_KEYS], "cross_entropy");
+  const { weight, ignoreIndex, labelSmoothing: eps } = CROSS_ENTROPY_OPTIONS.resolve(options);
   const x = toTensor(input, "input"), t = toTensor(target, "target", true);
-  const weight = tensorOption(options.weight, "weight");
-  const ignoreIndex = intOption(options.ignoreIndex, "ignoreIndex", -100);
-  const eps = numberOption(options.labelSmoothing, "labelSmoothing", 0);
-  const reduction = resolveReduction(options) as Reduction;
+  const reduction = CROSS_ENTROPY_OPTIONS.reduction(options);
   check(isFloat(x.dtype), () => `"log_softmax_lastdim_kernel_impl" not implemented for '${torchTypeName(x.dtype)}'`);
   // Negative smoothing silently means none, as in PyTorch.
   const smoothing = eps > 0 ? eps : 0;
@@ -209,19 +198,15 @@ export function crossEntropy(input: TensorLike, target: TensorLike, options: Cro
 function crossEntropyProb(x: Tensor, y: Tensor, weight: Tensor | null, eps: number, reduction: Reduction, L: ClassLayout): Tensor {
   const d: FloatDType = x.dtype === "float64" || y.dtype === "float64" ? "float64" : "float32";
   const row = L.C * L.K;
-  return withArena((w) => {
-    const xLane = operandLane(w, x, d, x.shape, row), yLane = operandLane(w, y, d, y.shape, row);
+  return runCall(d, (w) => {
     const wp = weight ? operandIn(w, weight, d, weight.shape) : 0;
-    const P = L.N * L.K;
-    const out = outLane(d, P, L.K, reduction === "none");
-    const gx = gradLane(w, x, d, x.numel, row), gy = gradLane(w, y, d, y.numel, row);
-    const gscale = reduction === "mean" ? 1 / P : 1;
-    const total = runBlocks(w, L.N, 1, [xLane, yLane], [out, gx, gy], (N, [xp, yp], [ob, gxb, gyb]) =>
-      w.k[`crossEntropyProb_${suffix(d)}`](N, L.C, L.K, xp, yp, wp, eps, gscale, ob, gxb, gyb));
-    const result = blockedResult(d, reduction, out, L.outShape, total, P);
-    return attachGrad(result, [
-      ...gradSlotOf(w, x, gx, d, x.shape, L.gShape),
-      ...gradSlotOf(w, y, gy, d, y.shape, L.gShape),
-    ]);
+    return {
+      units: L.N, inputs: [operandLane(w, x, d, x.shape, row), operandLane(w, y, d, y.shape, row)],
+      out: { perUnit: L.K, shape: L.outShape },
+      reduction, meanOver: L.N * L.K,
+      grads: [{ t: x, perUnit: row, gShape: L.gShape }, { t: y, perUnit: row, gShape: L.gShape }],
+      kernel: (N, [xp, yp], [ob, gxb, gyb], gscale) =>
+        w.k[`crossEntropyProb_${suffix(d)}`](N, L.C, L.K, xp, yp, wp, eps, gscale, ob, gxb, gyb),
+    };
   });
 }

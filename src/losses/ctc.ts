@@ -7,11 +7,12 @@
 // plain arrays of integers or (unbatched) a single integer. nnloss follows PyTorch 2.x where 1.13 is
 // buggy: negative lengths are errors, and an input_length of 0 gives 0 (empty target) or +inf.
 
-import { attachGrad, gradSlotAt } from "../autograd.js";
+import { needsGrad } from "../autograd.js";
+import { wasmLane } from "../blocks.js";
+import { runCall } from "../call.js";
 import { check } from "../errors.js";
-import { floatCtor, lossResult, operandIn, outBuffer, suffix } from "../ops.js";
-import { boolOption, checkOptionKeys, numberOption, Reduction, resolveReduction } from "../options.js";
-import { withArena } from "../runtime.js";
+import { floatCtor, operandIn, suffix } from "../ops.js";
+import { bool, int, LossOptions } from "../options.js";
 import { FloatDType, Tensor, TensorLike, isFloat, toTensor, torchTypeName } from "../tensor.js";
 
 export interface CTCLossOptions {
@@ -21,7 +22,7 @@ export interface CTCLossOptions {
 }
 
 /** The keyword arguments of `F.ctc_loss` / `nn.CTCLoss` (no legacy sizeAverage/reduce). */
-export const CTC_KEYS = ["blank", "reduction", "zeroInfinity"] as const;
+export const CTC_OPTIONS = new LossOptions("ctc_loss", { blank: int(0), zeroInfinity: bool(false) }, { noLegacy: true });
 
 /** Lengths as PyTorch takes them: integral tensors (any shape; numel counts) or lists of ints. */
 export type LengthsLike = TensorLike | number;
@@ -51,11 +52,8 @@ function targetsSize(dim: number, size: number, got: number): string {
 /** `F.ctc_loss`: negative log-likelihood of the targets under every monotonic alignment. */
 export function ctcLoss(logProbs: TensorLike, targets: TensorLike, inputLengths: LengthsLike, targetLengths: LengthsLike,
                         options: CTCLossOptions = {}): Tensor {
-  checkOptionKeys(options, CTC_KEYS, "ctc_loss");
-  const blank = numberOption(options.blank, "blank", 0);
-  check(Number.isInteger(blank), `blank must be an integer, got ${blank}`);
-  const zeroInfinity = boolOption(options.zeroInfinity, "zeroInfinity", false);
-  const reduction = resolveReduction(options, { noLegacy: true }) as Reduction;
+  const { blank, zeroInfinity } = CTC_OPTIONS.resolve(options);
+  const reduction = CTC_OPTIONS.reduction(options);
   const x = toTensor(logProbs, "log_probs");
   const t = toTensor(targets, "targets", true);
   const il = lengthsOf(inputLengths, "input_lengths");
@@ -105,26 +103,28 @@ export function ctcLoss(logProbs: TensorLike, targets: TensorLike, inputLengths:
 
   const d = x.dtype as FloatDType;
   const S = 2 * maxL + 1;
-  return withArena((w) => {
+  const bytes = floatCtor(d).BYTES_PER_ELEMENT;
+  const wantGrad = needsGrad(x);
+  return runCall(d, (w) => {
     const lp = operandIn(w, x, d, x.shape);
     const offs = w.ints(offsets), inl = w.ints(il), tgl = w.ints(tl);
     const labels = w.allocFor(Int32Array, t.numel);
     const tsfx = { int32: "i32", int64: "i64", float32: "f32", float64: "f64" }[t.dtype] as "i32" | "i64" | "f32" | "f64";
     const bad = w.k[`ctcTargets_${tsfx}`](w.copyIn(t.data), offs, tgl, N, C, labels);
     check(bad < 0, () => `Target ${String(t.data[bad])} is out of bounds.`);
-
-    const wantGrad = x.requiresGrad;
-    const out = outBuffer(w, d, N);
-    const grad = outBuffer(w, d, x.numel, wantGrad);
     // alpha keeps every row for the backward pass, two rolling rows otherwise; beta needs two rows
     const alpha = w.allocFor(floatCtor(d), (wantGrad ? T : 2) * S);
-    const beta = outBuffer(w, d, 2 * S, wantGrad);
+    const beta = wantGrad ? w.allocFor(floatCtor(d), 2 * S) : 0;
     const ext = w.allocFor(Int32Array, S);
-    const total = w.k[`ctcLoss_${suffix(d)}`](T, N, C, lp, labels, offs, inl, tgl, blank, zeroInfinity ? 1 : 0,
-      reduction === "mean" ? 1 : 0, out, grad, alpha, beta, ext);
-
-    const result = lossResult(w, d, reduction, out, batched ? [N] : [], total, N);
-    // a per-sample result lines up with the batch dim of log_probs
-    return attachGrad(result, gradSlotAt(w, x, grad, d, x.shape, batched ? [1, N, 1] : [1, 1]));
+    // one unit: the recursions run over the whole (T, N, C) array at once
+    return {
+      units: 1, inputs: [wasmLane(lp, bytes, x.numel)],
+      out: { perUnit: N, shape: batched ? [N] : [] },
+      reduction, meanOver: N,
+      // a per-sample result lines up with the batch dim of log_probs
+      grads: [{ t: x, perUnit: x.numel, gShape: batched ? [1, N, 1] : [1, 1] }],
+      kernel: (_, [lpb], [out, grad], gscale) => w.k[`ctcLoss_${suffix(d)}`](T, N, C, lpb, labels, offs, inl, tgl, blank,
+        zeroInfinity ? 1 : 0, reduction === "mean" ? 1 : 0, gscale, out, grad, alpha, beta, ext),
+    };
   });
 }

@@ -8,18 +8,14 @@
 // computed by that function, only the hinge runs in wasm, and backward() hands dℓ/dd to each
 // distance tensor's own backward, which carries on into anchor/positive/negative.
 
-import { attachGrad, gradLane, gradSlotAt, gradSlotOf, GradSlot } from "../autograd.js";
-import { runBlocks } from "../blocks.js";
+import { needsGrad } from "../autograd.js";
+import { wasmLane } from "../blocks.js";
+import { runCall } from "../call.js";
 import { check, NNLossError } from "../errors.js";
-import { blockedResult, chainGrad, lossResult, operandIn, operandLane, outBuffer, outLane, readOut, suffix } from "../ops.js";
-import {
-  boolOption, checkOptionKeys, numberOption, REDUCTION_KEYS, Reduction, ReductionOptions, resolveReduction,
-} from "../options.js";
-import { withArena } from "../runtime.js";
-import {
-  FloatArray, FloatDType, Tensor, TensorLike, broadcastShapes, floatData, isFloat, listStr, numelOf, promoteFloat,
-  toTensor,
-} from "../tensor.js";
+import { floatCtor, operandIn, operandLane, suffix } from "../ops.js";
+import { anyOpt, bool, checkOptionKeys, int, LossOptions, num, Reduction, ReductionOptions } from "../options.js";
+import { Wasm } from "../runtime.js";
+import { FloatDType, Tensor, TensorLike, broadcastShapes, isFloat, listStr, numelOf, promoteFloat, toTensor } from "../tensor.js";
 
 export interface CosineEmbeddingOptions extends ReductionOptions {
   margin?: number;
@@ -57,6 +53,15 @@ export interface CosineSimilarityOptions {
   eps?: number;
 }
 
+export const COSINE_EMBEDDING_OPTIONS = new LossOptions("cosine_embedding_loss", { margin: num(0) });
+export const TRIPLET_MARGIN_OPTIONS = new LossOptions("triplet_margin_loss",
+  { margin: num(1), p: num(2), eps: num(1e-6), swap: bool(false) });
+export const TRIPLET_MARGIN_WITH_DISTANCE_OPTIONS = new LossOptions("triplet_margin_with_distance_loss",
+  { distanceFunction: anyOpt<DistanceFunction | "pairwise" | "cosine" | null>(null), margin: num(1), swap: bool(false) },
+  { noLegacy: true });
+const PAIRWISE_DISTANCE_OPTIONS = new LossOptions("pairwise_distance", { p: num(2), eps: num(1e-6), keepdim: bool(false) });
+const COSINE_SIMILARITY_OPTIONS = new LossOptions("cosine_similarity", { dim: int(1), eps: num(1e-8) });
+
 /** These losses accept integer inputs as PyTorch does (computed in float32, or float64 if any input is). */
 function computeDtype(...ts: Tensor[]): FloatDType {
   const fl = ts.filter((t) => isFloat(t.dtype));
@@ -73,10 +78,9 @@ function lastDim(shape: readonly number[]): number {
 /** `F.cosine_embedding_loss`: 1 − cos(x1, x2) for y = 1, max(0, cos − margin) for y = −1, 0 otherwise. */
 export function cosineEmbeddingLoss(input1: TensorLike, input2: TensorLike, target: TensorLike,
                                     options: CosineEmbeddingOptions = {}): Tensor {
-  checkOptionKeys(options, ["margin", ...REDUCTION_KEYS], "cosine_embedding_loss");
+  const { margin } = COSINE_EMBEDDING_OPTIONS.resolve(options);
   const x1 = toTensor(input1, "input1"), x2 = toTensor(input2, "input2"), y = toTensor(target, "target");
-  const margin = numberOption(options.margin, "margin", 0);
-  const reduction = resolveReduction(options) as Reduction;
+  const reduction = COSINE_EMBEDDING_OPTIONS.reduction(options);
   check(y.ndim <= 1, "0D or 1D target tensor expected, multi-target not supported");
   // PyTorch 2.x checks both inputs (1.13 only input1)
   check(x1.ndim === y.ndim + 1 && x2.ndim === y.ndim + 1, () =>
@@ -90,20 +94,15 @@ export function cosineEmbeddingLoss(input1: TensorLike, input2: TensorLike, targ
   // each magnitude runs over the input's own last dim (1 when it broadcasts along D)
   const n1 = Math.min(lastDim(x1.shape), D), n2 = Math.min(lastDim(x2.shape), D);
   const d = computeDtype(x1, x2);
-  return withArena((w) => {
-    const l1 = operandLane(w, x1, d, full, D), l2 = operandLane(w, x2, d, full, D), ly = operandLane(w, y, d, outShape);
-    const out = outLane(d, R, 1, reduction === "none");
-    const g1 = gradLane(w, x1, d, R * D, D), g2 = gradLane(w, x2, d, R * D, D);
-    const gscale = reduction === "mean" ? 1 / R : 1;
-    const total = runBlocks(w, R, 1, [l1, l2, ly], [out, g1, g2], (rows, [p1, p2, py], [ob, g1b, g2b]) =>
-      w.k[`cosineEmbedding_${suffix(d)}`](rows, D, p1, p2, py, n1, n2, margin, gscale, ob, g1b, g2b));
-    const result = blockedResult(d, reduction, out, outShape, total, R);
-    const gShape = [...outShape, 1];
-    return attachGrad(result, [
-      ...gradSlotOf(w, x1, g1, d, full, gShape),
-      ...gradSlotOf(w, x2, g2, d, full, gShape),
-    ]);
-  });
+  const gShape = [...outShape, 1];
+  return runCall(d, (w) => ({
+    units: R, inputs: [operandLane(w, x1, d, full, D), operandLane(w, x2, d, full, D), operandLane(w, y, d, outShape)],
+    out: { perUnit: 1, shape: outShape },
+    reduction, meanOver: R,
+    grads: [{ t: x1, perUnit: D, shape: full, gShape }, { t: x2, perUnit: D, shape: full, gShape }],
+    kernel: (rows, [p1, p2, py], [ob, g1b, g2b], gscale) =>
+      w.k[`cosineEmbedding_${suffix(d)}`](rows, D, p1, p2, py, n1, n2, margin, gscale, ob, g1b, g2b),
+  }));
 }
 
 // ---------------------------------------------------------------- TripletMargin
@@ -139,36 +138,25 @@ function runTriplet(a: Tensor, p: Tensor, n: Tensor, s: TripletSpec): Tensor {
   // a pair whose last dims are both 1 has its distance over one element, not over D copies
   const count = (x: Tensor, y: Tensor) => (lastDim(x.shape) === 1 && lastDim(y.shape) === 1 ? Math.min(1, D) : D);
   const d = computeDtype(a, p, n);
-  return withArena((w) => {
-    const la = operandLane(w, a, d, full, D), lp = operandLane(w, p, d, full, D), ln = operandLane(w, n, d, full, D);
-    const out = outLane(d, R, 1, s.reduction === "none");
-    const size = R * D;
-    const ga = gradLane(w, a, d, size, D), gp = gradLane(w, p, d, size, D), gn = gradLane(w, n, d, size, D);
-    const flags = (s.swap ? 1 : 0) | (s.marginLast ? 2 : 0);
-    const gscale = s.reduction === "mean" ? 1 / R : 1;
-    const total = runBlocks(w, R, 1, [la, lp, ln], [out, ga, gp, gn], (rows, [pa, pp, pn], [ob, gab, gpb, gnb]) =>
+  const flags = (s.swap ? 1 : 0) | (s.marginLast ? 2 : 0);
+  const gShape = full.length === 0 ? [] : [...outShape, 1];
+  return runCall(d, (w) => ({
+    units: R, inputs: [operandLane(w, a, d, full, D), operandLane(w, p, d, full, D), operandLane(w, n, d, full, D)],
+    out: { perUnit: 1, shape: outShape },
+    reduction: s.reduction, meanOver: R,
+    grads: [a, p, n].map((t) => ({ t, perUnit: D, shape: full, gShape })),
+    kernel: (rows, [pa, pp, pn], [ob, gab, gpb, gnb], gscale) =>
       w.k[`triplet_${suffix(d)}`](rows, D, pa, pp, pn, count(a, p), count(a, n), count(p, n), s.p, s.eps,
-        s.margin, flags, gscale, ob, gab, gpb, gnb));
-    const result = blockedResult(d, s.reduction, out, outShape, total, R);
-    const gShape = full.length === 0 ? [] : [...outShape, 1];
-    return attachGrad(result, [
-      ...gradSlotOf(w, a, ga, d, full, gShape),
-      ...gradSlotOf(w, p, gp, d, full, gShape),
-      ...gradSlotOf(w, n, gn, d, full, gShape),
-    ]);
-  });
+        s.margin, flags, gscale, ob, gab, gpb, gnb),
+  }));
 }
 
 /** `F.triplet_margin_loss`: max(0, margin + ‖a − p + eps‖_p − ‖a − n + eps‖_p) over the last dim. */
 export function tripletMarginLoss(anchor: TensorLike, positive: TensorLike, negative: TensorLike,
                                   options: TripletMarginOptions = {}): Tensor {
-  checkOptionKeys(options, ["margin", "p", "eps", "swap", ...REDUCTION_KEYS], "triplet_margin_loss");
+  const { margin, p: pn, eps, swap } = TRIPLET_MARGIN_OPTIONS.resolve(options);
   const a = toTensor(anchor, "anchor"), p = toTensor(positive, "positive"), n = toTensor(negative, "negative");
-  const margin = numberOption(options.margin, "margin", 1);
-  const pn = numberOption(options.p, "p", 2);
-  const eps = numberOption(options.eps, "eps", 1e-6);
-  const swap = boolOption(options.swap, "swap", false);
-  const reduction = resolveReduction(options) as Reduction;
+  const reduction = TRIPLET_MARGIN_OPTIONS.reduction(options);
   checkSameNdim(a, p, n);
   return runTriplet(a, p, n, { p: pn, eps, margin, swap, marginLast: false, reduction });
 }
@@ -178,13 +166,13 @@ export function tripletMarginLoss(anchor: TensorLike, positive: TensorLike, nega
 /** `F.triplet_margin_with_distance_loss`: the triplet hinge on any distance function. */
 export function tripletMarginWithDistanceLoss(anchor: TensorLike, positive: TensorLike, negative: TensorLike,
                                               options: TripletMarginWithDistanceOptions = {}): Tensor {
-  checkOptionKeys(options, ["distanceFunction", "margin", "swap", "reduction"], "triplet_margin_with_distance_loss");
-  const reduction = resolveReduction(options, { noLegacy: true }) as Reduction; // 2.x: validated first
+  const o = TRIPLET_MARGIN_WITH_DISTANCE_OPTIONS;
+  checkOptionKeys(options, o.keys, o.fname);
+  const reduction = o.reduction(options); // 2.x: validated first
   const a = toTensor(anchor, "anchor"), p = toTensor(positive, "positive"), n = toTensor(negative, "negative");
   checkSameNdim(a, p, n);
-  const margin = numberOption(options.margin, "margin", 1);
-  const swap = boolOption(options.swap, "swap", false);
-  const fn = options.distanceFunction ?? "pairwise";
+  const { margin, swap, distanceFunction } = o.resolve(options);
+  const fn = distanceFunction ?? "pairwise";
   if (fn === "pairwise" || fn === pairwiseDistance) {
     return runTriplet(a, p, n, { p: 2, eps: 1e-6, margin, swap, marginLast: true, reduction });
   }
@@ -194,106 +182,85 @@ export function tripletMarginWithDistanceLoss(anchor: TensorLike, positive: Tens
   return tripletViaDistance(fn, a, p, n, margin, swap, reduction);
 }
 
-interface Distance {
-  t: Tensor;
-  /** Computed from an input that requires grad: backward needs to get through it. */
-  needed: boolean;
-  what: string;
-}
-
+/**
+ * The triplet hinge on distances computed by `fn`: only the hinge runs in wasm, and its gradient flows
+ * through the graph into each distance's own node (nnloss ops) and on to anchor/positive/negative. A
+ * distance computed from inputs that require grad but returned without autograd history (a plain
+ * array) leaves the result differentiable, and backward() says why it cannot reach the inputs.
+ */
 function tripletViaDistance(fn: DistanceFunction, a: Tensor, p: Tensor, n: Tensor, margin: number, swap: boolean,
                             reduction: Reduction): Tensor {
-  const call = (x: Tensor, y: Tensor, what: string): Distance => {
+  const untracked: string[] = [];
+  const call = (x: Tensor, y: Tensor, what: string): Tensor => {
     const t = toTensor(fn(x, y), "the distance function's result");
     check(isFloat(t.dtype), "the distance function must return floating point distances");
-    return { t, needed: x.requiresGrad || y.requiresGrad, what };
+    if (!needsGrad(t) && (needsGrad(x) || needsGrad(y))) {
+      untracked.push(what);
+      return new Tensor(t.data, t.shape, true); // keeps the result differentiable, so backward() can explain
+    }
+    return t;
   };
-  const dists: (Distance | null)[] = [
-    call(a, p, "distance(anchor, positive)"),
-    call(a, n, "distance(anchor, negative)"),
-    swap ? call(p, n, "distance(positive, negative)") : null,
-  ];
-  const [dp, dn, ds] = dists;
+  const dp = call(a, p, "distance(anchor, positive)");
+  const dn = call(a, n, "distance(anchor, negative)");
+  const ds = swap ? call(p, n, "distance(positive, negative)") : null;
   // torch.min(d_an, d_pn), then d_ap − d_neg + margin
-  const negShape = ds ? broadcastShapes(dn!.t.shape, ds.t.shape) : dn!.t.shape;
-  const shape = broadcastShapes(dp!.t.shape, negShape);
+  const negShape = ds ? broadcastShapes(dn.shape, ds.shape) : dn.shape;
+  const shape = broadcastShapes(dp.shape, negShape);
   const size = numelOf(shape);
-  const d = promoteFloat(...dists.filter((x): x is Distance => x !== null).map((x) => x.t));
-  const wants = dists.map((x) => x !== null && (x.needed || x.t.requiresGrad || x.t._gradFn !== null));
-  const locals: (FloatArray | null)[] = [null, null, null];
-  const leafSlots: GradSlot[] = [];
-  const result = withArena((w) => {
-    const ptrs = dists.map((x) => (x ? operandIn(w, x.t, d, shape) : 0));
-    const out = outBuffer(w, d, size, reduction === "none");
-    const g = wants.map((want) => outBuffer(w, d, size, want));
-    const total = w.k[`distanceHinge_${suffix(d)}`](size, ptrs[0], ptrs[1], ptrs[2], margin, swap ? 1 : 0,
-      out, g[0], g[1], g[2], reduction === "mean" ? 1 / size : 1);
-    dists.forEach((x, i) => {
-      if (!wants[i]) return;
-      // a distance that is itself a leaf requiring grad gets a plain slot; others chain on backward()
-      if (x!.t._gradFn === null && x!.t.requiresGrad) leafSlots.push(...gradSlotAt(w, x!.t, g[i], d, shape));
-      else locals[i] = readOut(w, d, g[i], size);
-    });
-    return lossResult(w, d, reduction, out, shape, total, size);
-  });
-  if (!wants.some(Boolean)) return result;
-  const leafBackward = leafSlots.length > 0 ? attachGrad(result, leafSlots)._gradFn : null;
-  result.requiresGrad = true;
-  result._gradFn = (gOut, retainGraph) => {
-    dists.forEach((x, i) => {
-      if (locals[i] !== null && x!.t._gradFn === null) {
-        throw new NNLossError(
-          `triplet_margin_with_distance_loss: the distance function's output has no gradient: ${x!.what} returned ` +
-          "a tensor without autograd history, so backward() cannot reach anchor/positive/negative. Build the " +
-          'distance from nnloss ops (pairwiseDistance, cosineSimilarity) or pass distanceFunction "pairwise" / "cosine".');
-      }
-    });
-    leafBackward?.(gOut, retainGraph); // first: it throws if the graph was already freed
-    const scalarOut = result.shape.length === 0 || gOut === null;
-    dists.forEach((x, i) => {
-      const local = locals[i];
-      if (local === null) return;
-      const gData = scalarOut ? null : floatData(gOut!, d);
-      const alpha = gOut === null ? 1 : scalarOut ? Number(gOut.data[0]) : 1;
-      const grad = chainGrad(local, shape, gData, shape, alpha, x!.t.shape);
-      x!.t.backward(new Tensor(grad, x!.t.shape), { retainGraph });
-    });
-  };
-  return result;
+  const d = promoteFloat(...[dp, dn, ...(ds ? [ds] : [])]);
+  const whole = (w: Wasm, t: Tensor | null) => wasmLane(t ? operandIn(w, t, d, shape) : 0, floatCtor(d).BYTES_PER_ELEMENT, size);
+  return runCall(d, (w) => ({
+    units: 1, inputs: [whole(w, dp), whole(w, dn), whole(w, ds)],
+    out: { perUnit: size, shape },
+    reduction, meanOver: size,
+    grads: [dp, dn, ds].map((t) => ({ t, perUnit: size, shape })),
+    kernel: (_, [pp, pn, ps], [ob, gp, gn, gs], gscale) =>
+      w.k[`distanceHinge_${suffix(d)}`](size, pp, pn, ps, margin, swap ? 1 : 0, ob, gp, gn, gs, gscale),
+    beforeBackward: untracked.length === 0 ? undefined : () => {
+      throw new NNLossError(
+        `triplet_margin_with_distance_loss: the distance function's output has no gradient: ${untracked[0]} returned ` +
+        "a tensor without autograd history, so backward() cannot reach anchor/positive/negative. Build the " +
+        'distance from nnloss ops (pairwiseDistance, cosineSimilarity) or pass distanceFunction "pairwise" / "cosine".');
+    },
+  }));
 }
 
 // ---------------------------------------------------------------- distances
 
 /** `F.pairwise_distance`: ‖x1 − x2 + eps‖_p over the last dim (eps added to every component). */
 export function pairwiseDistance(x1: TensorLike, x2: TensorLike, options: PairwiseDistanceOptions = {}): Tensor {
-  checkOptionKeys(options, ["p", "eps", "keepdim"], "pairwise_distance");
+  const { p, eps, keepdim } = PAIRWISE_DISTANCE_OPTIONS.resolve(options);
   const a = toTensor(x1, "x1"), b = toTensor(x2, "x2");
-  const p = numberOption(options.p, "p", 2);
-  const eps = numberOption(options.eps, "eps", 1e-6);
-  const keepdim = boolOption(options.keepdim, "keepdim", false);
   const full = broadcastShapes(a.shape, b.shape);
   const D = lastDim(full);
   const rows = full.slice(0, -1);
   const outShape = full.length === 0 ? [] : keepdim ? [...rows, 1] : rows;
   const R = numelOf(rows);
   const d = computeDtype(a, b);
-  return withArena((w) => {
-    const pa = operandIn(w, a, d, full), pb = operandIn(w, b, d, full);
-    const out = outBuffer(w, d, R);
-    const g1 = outBuffer(w, d, R * D, a.requiresGrad), g2 = outBuffer(w, d, R * D, b.requiresGrad);
-    w.k[`pairwiseDistance_${suffix(d)}`](R, D, pa, pb, p, eps, out, g1, g2);
-    const result = new Tensor(readOut(w, d, out, R), outShape);
-    const gShape = full.length === 0 ? [] : [...rows, 1];
-    return attachGrad(result, [...gradSlotAt(w, a, g1, d, full, gShape), ...gradSlotAt(w, b, g2, d, full, gShape)]);
-  });
+  const gShape = full.length === 0 ? [] : [...rows, 1];
+  return runDistance(d, a, b, full, R, outShape, gShape, (w, pa, pb, out, g1, g2) =>
+    w.k[`pairwiseDistance_${suffix(d)}`](R, D, pa, pb, p, eps, out, g1, g2));
+}
+
+/** A distance between two operands at their broadcast shape `full`: one kernel call over the whole
+ *  arrays, R distances of shape outShape, and both operands' gradients. */
+function runDistance(d: FloatDType, a: Tensor, b: Tensor, full: readonly number[], R: number, outShape: readonly number[],
+                     gShape: readonly number[],
+                     kernel: (w: Wasm, pa: number, pb: number, out: number, g1: number, g2: number) => void): Tensor {
+  const size = numelOf(full);
+  const whole = (w: Wasm, t: Tensor) => wasmLane(operandIn(w, t, d, full), floatCtor(d).BYTES_PER_ELEMENT, size);
+  return runCall(d, (w) => ({
+    units: 1, inputs: [whole(w, a), whole(w, b)],
+    out: { perUnit: R, shape: outShape },
+    reduction: "none", meanOver: 1,
+    grads: [{ t: a, perUnit: size, shape: full, gShape }, { t: b, perUnit: size, shape: full, gShape }],
+    kernel: (_, [pa, pb], [out, g1, g2]) => (kernel(w, pa, pb, out, g1, g2), 0),
+  }));
 }
 
 /** `F.cosine_similarity`: Σ (x1/max(‖x1‖, eps))·(x2/max(‖x2‖, eps)) along `dim` (default 1). */
 export function cosineSimilarity(x1: TensorLike, x2: TensorLike, options: CosineSimilarityOptions = {}): Tensor {
-  checkOptionKeys(options, ["dim", "eps"], "cosine_similarity");
-  const dim = numberOption(options.dim, "dim", 1);
-  check(Number.isInteger(dim), `dim must be an integer, got ${dim}`);
-  const eps = numberOption(options.eps, "eps", 1e-8);
+  const { dim, eps } = COSINE_SIMILARITY_OPTIONS.resolve(options);
   return cosine(toTensor(x1, "x1"), toTensor(x2, "x2"), dim, eps, false);
 }
 
@@ -311,12 +278,6 @@ function cosine(a: Tensor, b: Tensor, dim: number, eps: number, distance: boolea
   const outShape = full.filter((_, i) => i !== at);
   const gShape = full.map((s, i) => (i === at ? 1 : s));
   const d = computeDtype(a, b);
-  return withArena((w) => {
-    const pa = operandIn(w, a, d, full), pb = operandIn(w, b, d, full);
-    const out = outBuffer(w, d, O * K);
-    const g1 = outBuffer(w, d, O * D * K, a.requiresGrad), g2 = outBuffer(w, d, O * D * K, b.requiresGrad);
-    w.k[`cosineSimilarity_${suffix(d)}`](O, D, K, pa, pb, eps, distance ? -1 : 1, out, g1, g2);
-    const result = new Tensor(readOut(w, d, out, O * K), outShape);
-    return attachGrad(result, [...gradSlotAt(w, a, g1, d, full, gShape), ...gradSlotAt(w, b, g2, d, full, gShape)]);
-  });
+  return runDistance(d, a, b, full, O * K, outShape, gShape, (w, pa, pb, out, g1, g2) =>
+    w.k[`cosineSimilarity_${suffix(d)}`](O, D, K, pa, pb, eps, distance ? -1 : 1, out, g1, g2));
 }

@@ -1,24 +1,20 @@
 // Margin family (assembly/margin.ts). MarginRanking, HingeEmbedding and SoftMargin are elementwise ops
-// on the shared driver (`runElementwise` with the "marginElementwise" dispatcher); MultiMargin,
+// on the shared driver (`runElementwise`, MarginOp in src/abi.ts); MultiMargin,
 // MultiLabelMargin and MultiLabelSoftMargin are row kernels that also compute the input gradient in
 // the forward pass. Shapes, dtypes and PyTorch's checks (in PyTorch's order) live here.
 
-import { attachGrad, gradLane, gradSlotOf } from "../autograd.js";
-import { runBlocks, wasmLane } from "../blocks.js";
+import { MarginOp } from "../abi.js";
+import { wasmLane } from "../blocks.js";
+import { runCall } from "../call.js";
+import { runElementwise } from "../elementwise.js";
 import { check, NNLossError } from "../errors.js";
-import { blockedResult, operandIn, operandLane, outLane, suffix } from "../ops.js";
-import {
-  checkOptionKeys, numberOption, REDUCTION_KEYS, Reduction, ReductionOptions, resolveReduction, tensorOption,
-} from "../options.js";
-import { Wasm, withArena } from "../runtime.js";
+import { operandIn, operandLane, suffix } from "../ops.js";
+import { LossOptions, num, Reduction, ReductionOptions, tensorOpt } from "../options.js";
+import { Wasm } from "../runtime.js";
 import {
   FloatDType, Tensor, TensorLike, broadcastShapes, convert, isFloat, listStr, numelOf, promoteFloat, sameShape, sizeStr,
   toTensor, torchTypeName,
 } from "../tensor.js";
-import { runElementwise } from "./elementwise.js";
-
-/** Op ids of assembly/margin.ts. */
-const enum Op { RANKING = 0, HINGE = 1, SOFT = 2 }
 
 export interface MarginOptions extends ReductionOptions {
   margin?: number;
@@ -38,7 +34,13 @@ export interface MultiMarginOptions extends ReductionOptions {
   weight?: TensorLike | null;
 }
 
-const MARGIN_KEYS = ["margin", ...REDUCTION_KEYS] as const;
+export const MARGIN_RANKING_OPTIONS = new LossOptions("margin_ranking_loss", { margin: num(0) });
+export const HINGE_EMBEDDING_OPTIONS = new LossOptions("hinge_embedding_loss", { margin: num(1) });
+export const SOFT_MARGIN_OPTIONS = new LossOptions("soft_margin_loss", {});
+export const MULTILABEL_SOFT_MARGIN_OPTIONS = new LossOptions("multilabel_soft_margin_loss",
+  { weight: tensorOpt("weight") }, { shortMessage: true });
+export const MULTI_MARGIN_OPTIONS = new LossOptions("multi_margin_loss", { p: num(1), margin: num(1), weight: tensorOpt("weight") });
+export const MULTILABEL_MARGIN_OPTIONS = new LossOptions("multilabel_margin_loss", {});
 
 /** A result computed in float64 for exactness, handed back as float32 with its autograd intact. */
 function toFloat32(out: Tensor): Tensor {
@@ -53,10 +55,9 @@ function toFloat32(out: Tensor): Tensor {
 /** `F.margin_ranking_loss`: max(0, −y·(x1 − x2) + margin); all three of the same ndim, then broadcast. */
 export function marginRankingLoss(input1: TensorLike, input2: TensorLike, target: TensorLike,
                                   options: MarginOptions = {}): Tensor {
-  checkOptionKeys(options, MARGIN_KEYS, "margin_ranking_loss");
+  const { margin } = MARGIN_RANKING_OPTIONS.resolve(options);
   const x1 = toTensor(input1, "input1"), x2 = toTensor(input2, "input2"), y = toTensor(target, "target");
-  const margin = numberOption(options.margin, "margin", 0);
-  const reduction = resolveReduction(options) as Reduction;
+  const reduction = MARGIN_RANKING_OPTIONS.reduction(options);
   check(x1.ndim === x2.ndim && x1.ndim === y.ndim, () =>
     "margin_ranking_loss : All input tensors should have same dimension but got sizes: " +
     `input1: ${sizeStr(x1.shape)}, input2: ${sizeStr(x2.shape)}, target: ${sizeStr(y.shape)} `);
@@ -65,7 +66,7 @@ export function marginRankingLoss(input1: TensorLike, input2: TensorLike, target
   // Integer arguments are promoted (all-integer arguments compute in float32, as the float margin makes them).
   const dtype = promoteFloat(...[x1, x2, y].filter((t) => isFloat(t.dtype)));
   return runElementwise({
-    kernel: "marginElementwise", op: Op.RANKING,
+    family: "margin", op: MarginOp.RANKING,
     operands: [{ t: x1, grad: true }, { t: x2, grad: true }, { t: y, grad: true }],
     p0: margin, reduction, shape, dtype,
   });
@@ -75,10 +76,9 @@ export function marginRankingLoss(input1: TensorLike, input2: TensorLike, target
 
 /** `F.hinge_embedding_loss`: x where y = 1, max(0, margin − x) where y = −1, both terms for any other y. */
 export function hingeEmbeddingLoss(input: TensorLike, target: TensorLike, options: MarginOptions = {}): Tensor {
-  checkOptionKeys(options, MARGIN_KEYS, "hinge_embedding_loss");
+  const { margin } = HINGE_EMBEDDING_OPTIONS.resolve(options);
   const x = toTensor(input, "input"), y = toTensor(target, "target");
-  const margin = numberOption(options.margin, "margin", 1);
-  const reduction = resolveReduction(options) as Reduction;
+  const reduction = HINGE_EMBEDDING_OPTIONS.reduction(options);
   // `where(target != 1, ...)` broadcasts the target first.
   const shape = broadcastShapes(y.shape, x.shape);
   if (!isFloat(x.dtype)) {
@@ -91,7 +91,7 @@ export function hingeEmbeddingLoss(input: TensorLike, target: TensorLike, option
   // input runs in float64 (every op is a single rounding, so the float32 result is unchanged).
   const wide = x.dtype === "float32" && y.dtype === "float64";
   const out = runElementwise({
-    kernel: "marginElementwise", op: Op.HINGE,
+    family: "margin", op: MarginOp.HINGE,
     operands: [{ t: x, grad: true }, { t: y, grad: false }],
     p0: x.dtype === "float32" ? Math.fround(margin) : margin, reduction, shape, dtype: wide ? "float64" : x.dtype,
   });
@@ -102,9 +102,9 @@ export function hingeEmbeddingLoss(input: TensorLike, target: TensorLike, option
 
 /** `F.soft_margin_loss`: log(1 + exp(−y·x)), target broadcast to the input's shape; no overflow guard. */
 export function softMarginLoss(input: TensorLike, target: TensorLike, options: SoftMarginOptions = {}): Tensor {
-  checkOptionKeys(options, REDUCTION_KEYS, "soft_margin_loss");
+  SOFT_MARGIN_OPTIONS.resolve(options);
   const x = toTensor(input, "input"), y = toTensor(target, "target");
-  const reduction = resolveReduction(options) as Reduction;
+  const reduction = SOFT_MARGIN_OPTIONS.reduction(options);
   check(!y.requiresGrad, "The function 'soft_margin_loss' is not differentiable with respect to argument 'target'. " +
     "This input cannot have requires_grad True.");
   // The result is written into a tensor of the input's shape and dtype.
@@ -112,7 +112,7 @@ export function softMarginLoss(input: TensorLike, target: TensorLike, options: S
   check(sameShape(b, x.shape), () => `output with shape ${listStr(x.shape)} doesn't match the broadcast shape ${listStr(b)}`);
   check(isFloat(x.dtype), () => `result type Float can't be cast to the desired output type ${torchTypeName(x.dtype)}`);
   return runElementwise({
-    kernel: "marginElementwise", op: Op.SOFT,
+    family: "margin", op: MarginOp.SOFT,
     operands: [{ t: x, grad: true }, { t: y, grad: false }],
     reduction, shape: x.shape, dtype: x.dtype as FloatDType,
   });
@@ -127,16 +127,15 @@ export function softMarginLoss(input: TensorLike, target: TensorLike, options: S
  */
 export function multilabelSoftMarginLoss(input: TensorLike, target: TensorLike,
                                          options: MultiLabelSoftMarginOptions = {}): Tensor {
-  checkOptionKeys(options, ["weight", ...REDUCTION_KEYS], "multilabel_soft_margin_loss");
+  const { weight } = MULTILABEL_SOFT_MARGIN_OPTIONS.resolve(options);
   const x = toTensor(input, "input"), y = toTensor(target, "target");
-  const weight = tensorOption(options.weight, "weight");
   check(isFloat(x.dtype), () => `"log_sigmoid_cpu" not implemented for '${torchTypeName(x.dtype)}'`);
   // PyTorch's order of operations: target * logsigmoid(input), then * weight, then the class dim, and
   // the reduction string is validated last.
   let shape = broadcastShapes(y.shape, x.shape);
   if (weight) shape = broadcastShapes(shape, weight.shape);
   check(x.ndim > 0, "Dimension specified as -1 but tensor has no dimensions");
-  const reduction = resolveReduction(options, { shortMessage: true }) as Reduction;
+  const reduction = MULTILABEL_SOFT_MARGIN_OPTIONS.reduction(options);
   const dtype = promoteFloat(...[x, y, weight].filter((t): t is Tensor => t !== null && isFloat(t.dtype)));
 
   const ax = x.ndim - 1;
@@ -144,24 +143,19 @@ export function multilabelSoftMarginLoss(input: TensorLike, target: TensorLike,
   const outer = numelOf(shape.slice(0, ax)), L = shape[ax], inner = numelOf(shape.slice(ax + 1));
   const outShape = [...shape.slice(0, ax), ...shape.slice(ax + 1)];
   const gShape = shape.map((s, i) => (i === ax ? 1 : s));
-  const M = outer * inner;
-  const n = numelOf(shape);
   const d = dtype;
   const row = L * inner;
-  return withArena((w) => {
-    const xLane = operandLane(w, x, d, shape, row), yLane = operandLane(w, y, d, shape, row);
-    const wLane = weight ? operandLane(w, weight, d, shape, row) : wasmLane(0, 0, row);
-    const out = outLane(d, M, inner, reduction === "none");
-    const gx = gradLane(w, x, d, n, row), gy = gradLane(w, y, d, n, row);
-    const gscale = (reduction === "mean" ? 1 / M : 1) / C;
-    const total = runBlocks(w, outer, 1, [xLane, yLane, wLane], [out, gx, gy], (count, [xp, yp, wp], [ob, gxb, gyb]) =>
-      w.k[`multilabelSoftMargin_${suffix(d)}`](count, L, inner, xp, yp, wp, C, gscale, ob, gxb, gyb));
-    const result = blockedResult(d, reduction, out, outShape, total, M);
-    return attachGrad(result, [
-      ...gradSlotOf(w, x, gx, d, shape, gShape),
-      ...gradSlotOf(w, y, gy, d, shape, gShape),
-    ]);
-  });
+  return runCall(d, (w) => ({
+    units: outer,
+    inputs: [operandLane(w, x, d, shape, row), operandLane(w, y, d, shape, row),
+      weight ? operandLane(w, weight, d, shape, row) : wasmLane(0, 0, row)],
+    out: { perUnit: inner, shape: outShape },
+    reduction, meanOver: outer * inner,
+    grads: [{ t: x, perUnit: row, shape, gShape }, { t: y, perUnit: row, shape, gShape }],
+    // the 1/C of the class mean is part of every gradient
+    kernel: (count, [xp, yp, wp], [ob, gxb, gyb], gscale) =>
+      w.k[`multilabelSoftMargin_${suffix(d)}`](count, L, inner, xp, yp, wp, C, gscale / C, ob, gxb, gyb),
+  }));
 }
 
 // ---------------------------------------------------------------- class-index row losses
@@ -208,26 +202,26 @@ interface RowLossCall {
   targets: (w: Wasm) => number;
   targetsPerRow: number;
   /** Prepares what the kernel needs besides the rows (weights, scratch) and returns it as a function of
-   *  a block of N rows, with the gradient scale (which includes the 1/C); returns Σ of the row losses. */
+   *  a block of N rows and the gradient scale (which includes the 1/C); returns Σ of the row losses. */
   kernel: (w: Wasm, d: FloatDType) => (N: number, xp: number, tp: number, gscale: number, out: number, grad: number) => number;
 }
 
 /** Result and input gradient of a Multi*Margin row loss, run over blocks of rows. An empty batch gives
- *  NaN (mean) / 0 (sum): PyTorch returns uninitialised memory there (LOSSES.md §14, §18). */
+ *  NaN (mean) / 0 (sum): PyTorch returns uninitialised memory there (docs/semantics.md). */
 function runRowLoss(c: RowLossCall): Tensor {
   const { x, reduction, layout: Lt } = c;
-  return withArena((w) => {
+  const d = x.dtype as FloatDType;
+  return runCall(d, (w) => {
     const tp = c.targets(w);
-    const d = x.dtype as FloatDType;
-    const xLane = operandLane(w, x, d, x.shape, Lt.C);
-    const out = outLane(d, Lt.N, 1, reduction === "none");
-    const grad = gradLane(w, x, d, x.numel, Lt.C);
-    const gscale = (reduction === "mean" ? 1 / Lt.N : 1) / Lt.C;
     const kernel = c.kernel(w, d);
-    const total = runBlocks(w, Lt.N, 1, [xLane, wasmLane(tp, 4, c.targetsPerRow)], [out, grad],
-      (N, [xp, tb], [ob, gb]) => kernel(N, xp, tb, gscale, ob, gb));
-    const result = blockedResult(d, reduction, out, Lt.outShape, total, Lt.N);
-    return attachGrad(result, gradSlotOf(w, x, grad, d, x.shape, Lt.gShape));
+    return {
+      units: Lt.N, inputs: [operandLane(w, x, d, x.shape, Lt.C), wasmLane(tp, 4, c.targetsPerRow)],
+      out: { perUnit: 1, shape: Lt.outShape },
+      reduction, meanOver: Lt.N,
+      grads: [{ t: x, perUnit: Lt.C, gShape: Lt.gShape }],
+      // the 1/C of the class mean is part of every gradient
+      kernel: (N, [xp, tb], [ob, gb], gscale) => kernel(N, xp, tb, gscale / Lt.C, ob, gb),
+    };
   });
 }
 
@@ -242,7 +236,8 @@ function checkLongTarget(t: Tensor): void {
 
 // ---------------------------------------------------------------- MultiMargin
 
-function checkP(p: number): void {
+/** MultiMargin's p, checked by both the class's constructor and the function (as in PyTorch 2.x). */
+export function checkP(p: number): void {
   if (p !== 1 && p !== 2) throw new NNLossError("only p == 1 and p == 2 supported");
 }
 
@@ -251,12 +246,9 @@ function checkP(p: number): void {
  * (the weight's size; "inconsistent target size, expected N but got [..]").
  */
 export function multiMarginLoss(input: TensorLike, target: TensorLike, options: MultiMarginOptions = {}): Tensor {
-  checkOptionKeys(options, ["p", "margin", "weight", ...REDUCTION_KEYS], "multi_margin_loss");
+  const { p, margin, weight } = MULTI_MARGIN_OPTIONS.resolve(options);
   const x = toTensor(input, "input"), t = toTensor(target, "target", true);
-  const weight = tensorOption(options.weight, "weight");
-  const p = numberOption(options.p, "p", 1);
-  const margin = numberOption(options.margin, "margin", 1);
-  const reduction = resolveReduction(options) as Reduction;
+  const reduction = MULTI_MARGIN_OPTIONS.reduction(options);
   checkP(p);
   check(weight === null || weight.ndim === 1, "weight must be one-dimensional");
   const { N, C } = rowLayout(x);
@@ -294,9 +286,9 @@ export function multiMarginLoss(input: TensorLike, target: TensorLike, options: 
  * before the row's first −1. PyTorch 1.13's shape messages.
  */
 export function multilabelMarginLoss(input: TensorLike, target: TensorLike, options: MultiLabelMarginOptions = {}): Tensor {
-  checkOptionKeys(options, REDUCTION_KEYS, "multilabel_margin_loss");
+  MULTILABEL_MARGIN_OPTIONS.resolve(options);
   const x = toTensor(input, "input"), t = toTensor(target, "target", true);
-  const reduction = resolveReduction(options) as Reduction;
+  const reduction = MULTILABEL_MARGIN_OPTIONS.reduction(options);
   const { N, C } = rowLayout(x);
   const targetOk = x.ndim <= 1
     ? t.ndim <= 1 && t.numel === C

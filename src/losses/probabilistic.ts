@@ -1,17 +1,16 @@
-// Likelihood losses on the elementwise driver (assembly/elementwise.ts): PoissonNLLLoss,
-// GaussianNLLLoss and KLDivLoss. PyTorch builds them from pointwise ops; the kernels follow those
+// Probabilistic family (assembly/probabilistic.ts, elementwise ops ProbabilisticOp in src/abi.ts):
+// PoissonNLLLoss, GaussianNLLLoss and KLDivLoss. PyTorch builds them from pointwise ops; the kernels follow those
 // compositions op by op, and every floating argument (input, target, var) gets a gradient.
 
+import { ProbabilisticOp } from "../abi.js";
+import { runElementwise } from "../elementwise.js";
 import { check } from "../errors.js";
 import { suffix } from "../ops.js";
-import {
-  boolOption, checkOptionKeys, numberOption, REDUCTION_KEYS, Reduction, ReductionOptions, resolveReduction,
-} from "../options.js";
+import { bool, LossOptions, num, Reduction, ReductionOptions } from "../options.js";
 import { withArena } from "../runtime.js";
 import {
   FloatDType, Tensor, TensorLike, broadcastShapes, floatData, isFloat, promoteFloat, sameShape, tensor, toTensor,
 } from "../tensor.js";
-import { Op, runElementwise } from "./elementwise.js";
 
 /** The dtype pointwise ops promote floating operands to; all-integer operands compute in float32. */
 function computeDtype(...ts: Tensor[]): FloatDType {
@@ -29,18 +28,18 @@ export interface PoissonNLLOptions extends ReductionOptions {
   eps?: number;
 }
 
+export const POISSON_NLL_OPTIONS = new LossOptions("poisson_nll_loss",
+  { logInput: bool(true), full: bool(false), eps: num(1e-8) }, { shortMessage: true });
+
 /** `F.poisson_nll_loss`: exp(x) − y·x (log input) or x − y·log(x + eps), plus the Stirling term if `full`. */
 export function poissonNllLoss(input: TensorLike, target: TensorLike, options: PoissonNLLOptions = {}): Tensor {
-  checkOptionKeys(options, ["logInput", "full", "eps", ...REDUCTION_KEYS], "poisson_nll_loss");
-  const logInput = boolOption(options.logInput, "logInput", true);
-  const full = boolOption(options.full, "full", false);
-  const eps = numberOption(options.eps, "eps", 1e-8);
-  const reduction = resolveReduction(options, { shortMessage: true }) as Reduction;
+  const { logInput, full, eps } = POISSON_NLL_OPTIONS.resolve(options);
+  const reduction = POISSON_NLL_OPTIONS.reduction(options);
   const x = toTensor(input, "input"), y = toTensor(target, "target");
   // PyTorch's first broadcasting op is `target * input`: the target is tensor "a" in its message.
   const shape = broadcastShapes(y.shape, x.shape);
   return runElementwise({
-    op: logInput ? Op.POISSON_LOG : Op.POISSON, operands: [{ t: x, grad: true }, { t: y, grad: true }],
+    family: "probabilistic", op: logInput ? ProbabilisticOp.POISSON_LOG : ProbabilisticOp.POISSON, operands: [{ t: x, grad: true }, { t: y, grad: true }],
     p0: eps, p1: full ? 1 : 0, reduction, shape, dtype: computeDtype(x, y),
   });
 }
@@ -72,15 +71,16 @@ function varShape(x: Tensor, v: readonly number[]): readonly number[] {
   return v;
 }
 
+export const GAUSSIAN_NLL_OPTIONS = new LossOptions("gaussian_nll_loss",
+  { full: bool(false), eps: num(1e-6) }, { shortMessage: true, noLegacy: true });
+
 /**
  * `F.gaussian_nll_loss`: ½·(log v + (x − y)²/v) with v = max(var, eps), plus ½·log(2π) if `full`.
  * `variance` is a tensor (its gradient is the formula at the clamped v) or, as in PyTorch 2.x, a number.
  */
 export function gaussianNllLoss(input: TensorLike, target: TensorLike, variance: TensorLike | number,
                                 options: GaussianNLLOptions = {}): Tensor {
-  checkOptionKeys(options, ["full", "eps", "reduction"], "gaussian_nll_loss");
-  const full = boolOption(options.full, "full", false);
-  const eps = numberOption(options.eps, "eps", 1e-6);
+  const { full, eps } = GAUSSIAN_NLL_OPTIONS.resolve(options);
   const x = toTensor(input, "input"), y = toTensor(target, "target");
   let v: Tensor;
   let vShape: readonly number[];
@@ -94,13 +94,13 @@ export function gaussianNllLoss(input: TensorLike, target: TensorLike, variance:
     check(!hasNegative(v), "var has negative entry/entries");
     vShape = varShape(x, v.shape);
   }
-  const reduction = resolveReduction(options, { shortMessage: true, noLegacy: true }) as Reduction;
+  const reduction = GAUSSIAN_NLL_OPTIONS.reduction(options);
   const dtype = computeDtype(x, y, v);
   // var.clamp_(min=eps) in place: a floating clamp cannot be written back into an integer var.
   check(isFloat(v.dtype), () => `result type Float can't be cast to the desired output type ${C_TYPE[v.dtype]}`);
   const shape = broadcastShapes(x.shape, y.shape, vShape);
   return runElementwise({
-    op: Op.GAUSSIAN,
+    family: "probabilistic", op: ProbabilisticOp.GAUSSIAN,
     operands: [{ t: x, grad: true }, { t: y, grad: true }, { t: v, grad: true, shape: vShape }],
     p0: eps, p1: full ? 1 : 0, reduction, shape, dtype,
   });
@@ -120,6 +120,8 @@ export interface KLDivOptions extends ReductionOptions {
   logTarget?: boolean;
 }
 
+export const KL_DIV_OPTIONS = new LossOptions("kl_div", { logTarget: bool(false) }, { allowBatchmean: true });
+
 /**
  * `F.kl_div` with `input` = log-probabilities: xlogy(y, y) − y·x, or exp(t)·(t − x) with `logTarget`.
  * `reduction: "batchmean"` is the sum divided by input.size(0) (nothing for a 0-d input); as in
@@ -127,16 +129,15 @@ export interface KLDivOptions extends ReductionOptions {
  * sizeAverage/reduce pair chose the reduction.
  */
 export function klDiv(input: TensorLike, target: TensorLike, options: KLDivOptions = {}): Tensor {
-  checkOptionKeys(options, ["logTarget", ...REDUCTION_KEYS], "kl_div");
-  const logTarget = boolOption(options.logTarget, "logTarget", false);
-  const r = resolveReduction(options, { allowBatchmean: true });
+  const { logTarget } = KL_DIV_OPTIONS.resolve(options);
+  const r = KL_DIV_OPTIONS.reduction(options) as Reduction | "batchmean";
   const x = toTensor(input, "input"), y = toTensor(target, "target");
   check(isFloat(x.dtype) && isFloat(y.dtype), "kl_div: Integral inputs not supported.");
   // PyTorch's first broadcasting op takes the target as tensor "a".
   const shape = broadcastShapes(y.shape, x.shape);
   const divisor = options.reduction === "batchmean" && x.ndim !== 0 ? x.shape[0] : 1;
   return runElementwise({
-    op: logTarget ? Op.KL_DIV_LOG : Op.KL_DIV, operands: [{ t: x, grad: true }, { t: y, grad: true }],
+    family: "probabilistic", op: logTarget ? ProbabilisticOp.KL_DIV_LOG : ProbabilisticOp.KL_DIV, operands: [{ t: x, grad: true }, { t: y, grad: true }],
     reduction: r === "batchmean" ? "sum" : r, divisor, shape, dtype: computeDtype(x, y),
   });
 }

@@ -1,31 +1,31 @@
-// The modules of the robust regression losses (HuberLoss, SmoothL1Loss).
+// The modules of the regression family: L1Loss, MSELoss, HuberLoss, SmoothL1Loss.
 
 import { Loss } from "./base.js";
-import { huberLoss, smoothL1Loss } from "../losses/regression.js";
-import type { HuberOptions, SmoothL1Options } from "../losses/regression.js";
-import { checkOptionKeys } from "../options.js";
+import {
+  HUBER_OPTIONS, L1_OPTIONS, MSE_OPTIONS, SMOOTH_L1_OPTIONS, huberLoss, l1Loss, mseLoss, smoothL1Loss,
+} from "../losses/regression.js";
+import type { HuberOptions, RegressionOptions, SmoothL1Options } from "../losses/regression.js";
 import type { Tensor, TensorLike } from "../tensor.js";
 
+export class L1Loss extends Loss<RegressionOptions> {
+  constructor(options: RegressionOptions = {}) { super(L1_OPTIONS, options); }
+  forward(input: TensorLike, target: TensorLike): Tensor { return l1Loss(input, target, this.opts()); }
+}
+
+export class MSELoss extends Loss<RegressionOptions> {
+  constructor(options: RegressionOptions = {}) { super(MSE_OPTIONS, options); }
+  forward(input: TensorLike, target: TensorLike): Tensor { return mseLoss(input, target, this.opts()); }
+}
+
+/** No legacy sizeAverage/reduce: PyTorch's constructor rejects them. */
 export class HuberLoss extends Loss<HuberOptions> {
-  delta: number;
-  constructor(options: HuberOptions = {}) {
-    // No legacy sizeAverage/reduce here: PyTorch's constructor rejects them.
-    checkOptionKeys(options, ["reduction", "delta"], "HuberLoss.__init__");
-    super(options);
-    this.delta = options.delta ?? 1;
-  }
-  forward(input: TensorLike, target: TensorLike): Tensor {
-    return huberLoss(input, target, { ...this.opts(), delta: this.delta });
-  }
+  declare delta: number;
+  constructor(options: HuberOptions = {}) { super(HUBER_OPTIONS, options); }
+  forward(input: TensorLike, target: TensorLike): Tensor { return huberLoss(input, target, this.opts()); }
 }
 
 export class SmoothL1Loss extends Loss<SmoothL1Options> {
-  beta: number;
-  constructor(options: SmoothL1Options = {}) {
-    super(options);
-    this.beta = options.beta ?? 1;
-  }
-  forward(input: TensorLike, target: TensorLike): Tensor {
-    return smoothL1Loss(input, target, { ...this.opts(), beta: this.beta });
-  }
+  declare beta: number;
+  constructor(options: SmoothL1Options = {}) { super(SMOOTH_L1_OPTIONS, options); }
+  forward(input: TensorLike, target: TensorLike): Tensor { return smoothL1Loss(input, target, this.opts()); }
 }
