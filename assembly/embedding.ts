@@ -8,7 +8,8 @@
 // the order of PyTorch's autograd formulas in T (f32 or f64) so f32 rounding matches; per-element
 // terms are formed in T and summed in f64, then rounded to T, as a T-typed PyTorch sum would be.
 // The backward chain is evaluated even where the upstream gradient is 0: PyTorch does, and
-// 0·NaN / 0·inf there is what makes NaN inputs give NaN gradients (LOSSES.md §22).
+// 0·NaN / 0·inf there is what makes NaN inputs give NaN gradients (docs/semantics.md, "NaN in the
+// embedding losses").
 
 import { ld, st, shiftOf, lanesOf, hsum, signT, FLUSH_BLOCK } from "./math";
 import { run } from "./driver";
@@ -311,7 +312,8 @@ function rowSums<T>(a: usize, b: usize, n: i32, na: i32, nb: i32): void {
   sumAB = ab; sumAA = aa; sumBB = bb;
 }
 
-// EPSILON of ATen's cosine_embedding_loss is a float literal (LOSSES.md §0.6): 9.99999996e-13 in f64.
+// EPSILON of ATen's cosine_embedding_loss is a float literal (docs/semantics.md, "EPSILON is a float
+// literal"): 9.99999996e-13 in f64.
 const EPSILON: f32 = 1e-12;
 
 /**

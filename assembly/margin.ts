@@ -1,10 +1,11 @@
 // Margin family: MarginRanking, HingeEmbedding, SoftMargin (elementwise ops on the shared driver,
 // driver.ts) and the row losses MultiMargin, MultiLabelMargin, MultiLabelSoftMargin.
 //
-// Hinge conventions (LOSSES.md §0.5): MarginRanking and HingeEmbedding are clamp_min compositions in
-// PyTorch, so their gradient passes where z >= 0 (also at z = 0) and a NaN z passes none. MultiMargin
-// and MultiLabelMargin are dedicated kernels that count a term only where z > 0 (strict), which also
-// drops NaN terms. Row kernels compute the gradient in the forward pass, already scaled by `gscale`.
+// Hinge conventions (docs/semantics.md, "Hinge at zero"): MarginRanking and HingeEmbedding are
+// clamp_min compositions in PyTorch, so their gradient passes where z >= 0 (also at z = 0) and a NaN z
+// passes none. MultiMargin and MultiLabelMargin are dedicated kernels that count a term only where
+// z > 0 (strict), which also drops NaN terms. Row kernels compute the gradient in the forward pass,
+// already scaled by `gscale`.
 
 import { run } from "./driver";
 import { MarginOp } from "../src/abi";

@@ -24,7 +24,7 @@ function logSoftmax(x, C) {
   return out;
 }
 
-// LOSSES.md §21 worked example: T=4, N=2, C=3
+// The CTC worked example (docs/semantics.md, "Worked examples"): T=4, N=2, C=3
 const LOGITS = [[[.5, 1, -.5], [1, 0, .2]], [[0, 2, .1], [.3, .3, .3]], [[1.5, -1, .5], [0, 1, 0]], [[.2, .1, 1.7], [-.5, .5, 1]]].flat(2);
 const LP = logSoftmax(LOGITS, 3);
 const lp32 = (grad = false) => nn.tensor(Float32Array.from(LP), [4, 2, 3], { requiresGrad: grad });

@@ -1,9 +1,10 @@
-// A plain-JS float64 reference of every nnloss loss, written from /work/shared/spec/LOSSES.md: one
-// small function per loss giving the result and the gradient of every argument for an upstream
-// gradient `g` (null = 1 for a reduced result; { data } for 'none'). Arguments are { data, shape }
-// (integer tensors as numbers), options as nnloss takes them (weight as { data, shape }), `dtype` the
-// inputs' dtype (scalar options such as margin meet a float32 tensor as float32, as in PyTorch).
-// Not fast, not clever: every formula is the spec's, evaluated in float64. Where a gradient is a
+// A plain-JS float64 reference of every nnloss loss, written from PyTorch's formulas (the non-obvious
+// parts are in docs/semantics.md): one small function per loss giving the result and the gradient of
+// every argument for an upstream gradient `g` (null = 1 for a reduced result; { data } for 'none').
+// Arguments are { data, shape } (integer tensors as numbers), options as nnloss takes them (weight as
+// { data, shape }), `dtype` the inputs' dtype (scalar options such as margin meet a float32 tensor as
+// float32, as in PyTorch).
+// Not fast, not clever: every formula is PyTorch's, evaluated in float64. Where a gradient is a
 // difference of terms that can cancel (softmax, cosine, CTC), `scales` gives the size of those terms
 // per element: the comparison's tolerance is relative to it; `slack` is an absolute allowance where a
 // decision (a hinge, a min) is within rounding of flipping, which a float32 computation may take.
@@ -12,7 +13,8 @@ import {
 } from "./helpers.mjs";
 
 const red = (o) => o.reduction ?? "mean";
-const EPS12 = Math.fround(1e-12); // PyTorch's EPSILON is a float literal (LOSSES.md §0.6)
+// PyTorch's EPSILON is a float literal (docs/semantics.md, "EPSILON is a float literal")
+const EPS12 = Math.fround(1e-12);
 
 // ---------------------------------------------------------------- elementwise
 
@@ -588,7 +590,8 @@ export function cosineEmbeddingLoss([x1, x2, y], o, g, dtype) {
 
 // ---------------------------------------------------------------- CTC
 
-/** CTC in log space (LOSSES.md §21): α/β recursions, PyTorch's gradient exp(lp) − γ. */
+/** CTC in log space: α/β recursions, PyTorch's gradient exp(lp) − γ (docs/semantics.md, "CTC loss and
+ *  gradient"). */
 export function ctcLoss([lpT, targets, il, tl], o, g) {
   const batched = lpT.shape.length === 3;
   const [T, N, C] = batched ? lpT.shape : [lpT.shape[0], 1, lpT.shape[1]];
