@@ -18,6 +18,7 @@ import { residentTensor } from "./resident.js";
 import { Wasm, wasm, withArena } from "./runtime.js";
 import { FloatArray, FloatDType, Tensor, convert, dtypeOf, isFloat, sameShape } from "./tensor.js";
 import { Lane, jsLane, wasmLane } from "./blocks.js";
+import { alignUp } from "./heap.js";
 import { uninitialized } from "./runtime.js";
 
 // ---------------------------------------------------------------- grad mode
@@ -304,39 +305,65 @@ export function gradSlotOf(w: Wasm, input: Tensor, lane: Lane, d: FloatDType, lo
  * loops (forward, then backward) hold one at a time and never spill.
  */
 class SavedBudget {
-  /** Insertion-ordered: the first entry is the oldest. */
+  /** Insertion-ordered: the first entry is the oldest. The local is held here (so that this budget, not
+   *  a finalizer that a synchronous loop never lets run, decides when its wasm memory is freed); its
+   *  slot weakly, so that a dropped result is still collected, and then `collected` frees the local. */
   private entries = new Map<Tensor, { slot: () => GradSlot | undefined; bytes: number }>();
   private total = 0;
+  private readonly collected = typeof FinalizationRegistry === "function"
+    ? new FinalizationRegistry<Tensor>((local) => {
+      this.forget(local);
+      local.dispose();
+    })
+    : null;
 
   constructor(private readonly maxBytes: number, private readonly maxCount: number) {}
 
+  /** The module whose memory the entries are in: after an init() with another build they are void. */
+  private instance: Wasm | null = null;
+
+  /** Wasm bytes held by saved gradients right now (as the heap counts them). */
+  get bytes(): number { return this.instance === wasm() ? this.total : 0; }
+
   add(slot: GradSlot, local: Tensor): void {
-    const bytes = local.numel * floatCtor(local.dtype as FloatDType).BYTES_PER_ELEMENT;
-    // held weakly, so that a dropped result's slot is still collected (engines without WeakRef: strongly)
-    const ref = typeof WeakRef === "function" ? new WeakRef(slot) : null;
+    if (this.instance !== wasm()) {
+      this.instance = wasm();
+      this.entries.clear();
+      this.total = 0;
+    }
+    const bytes = alignUp(Math.max(local.numel * floatCtor(local.dtype as FloatDType).BYTES_PER_ELEMENT, 16));
+    const ref = typeof WeakRef === "function" ? new WeakRef(slot) : null; // without WeakRef: strongly
     this.entries.set(local, { slot: ref ? () => ref.deref() : () => slot, bytes });
+    this.collected?.register(slot, local, local);
     this.total += bytes;
-    while ((this.total > this.maxBytes || this.entries.size > this.maxCount) && this.entries.size > 1) this.spillOldest();
+    while ((this.total > this.maxBytes || this.entries.size > this.maxCount) && this.entries.size > 1) {
+      const [oldest, e] = this.entries.entries().next().value!;
+      this.forget(oldest);
+      const owner = e.slot();
+      if (owner !== undefined && owner.local === oldest) {
+        const copy = uninitialized(floatCtor(oldest.dtype as FloatDType), oldest.numel);
+        copy.set(oldest.data as FloatArray);
+        owner.local = copy;
+      }
+      oldest.dispose();
+    }
   }
 
-  /** Called when a node hands its saved gradient on (backward) or frees it. */
+  /** Called when a node hands its saved gradient on (backward) or frees it, or it is spilled. */
   forget(local: Tensor): void {
     const e = this.entries.get(local);
     if (e === undefined) return;
     this.entries.delete(local);
     this.total -= e.bytes;
-  }
-
-  private spillOldest(): void {
-    const [local, e] = this.entries.entries().next().value!;
-    this.forget(local);
-    const slot = e.slot();
-    // a collected slot's result is gone: nobody can backpropagate through it any more
-    if (slot !== undefined && slot.local === local) slot.local = (local.data as FloatArray).slice();
-    local.dispose();
+    this.collected?.unregister(local);
   }
 }
 
 /** Saved local gradients of resident inputs kept in wasm memory at once (bytes, count), beyond the
  *  newest one. */
 const savedBudget = new SavedBudget(64 << 20, 256);
+
+/** Wasm bytes held by saved gradients of results not yet backpropagated (see SavedBudget). */
+export function savedGradientBytes(): number {
+  return savedBudget.bytes;
+}

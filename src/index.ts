@@ -1,7 +1,8 @@
 // nnloss: every torch.nn loss for JavaScript, computed by WebAssembly SIMD kernels.
 // One file per loss family in src/losses/ (functions), src/modules/ (classes) and assembly/ (kernels).
 export { init, simdSupported } from "./wasm-inline.js";
-export { backend, memoryStats } from "./runtime.js";
+export { backend } from "./runtime.js";
+export { memoryStats } from "./memory.js";
 export type { InitOptions } from "./runtime.js";
 export { NNLossError } from "./errors.js";
 export { Tensor, tensor } from "./tensor.js";

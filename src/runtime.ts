@@ -11,6 +11,9 @@ type Ptr = number;
 export type TypedArray = Float32Array | Float64Array | Int32Array | BigInt64Array;
 export type TypedArrayCtor = Float32ArrayConstructor | Float64ArrayConstructor | Int32ArrayConstructor | BigInt64ArrayConstructor;
 
+/** The wasm builds: relaxed SIMD (opt-in, `nnloss/relaxed`), SIMD, scalar. */
+export type Build = "relaxed-simd" | "simd" | "scalar";
+
 /**
  * The loaded module and its memory. Loss calls allocate *scratch* blocks inside a `mark()`/`release()`
  * scope (see `withArena`), so nested calls (a user distance function calling nnloss) are safe and
@@ -18,9 +21,6 @@ export type TypedArrayCtor = Float32ArrayConstructor | Float64ArrayConstructor |
  * Views are taken fresh from `memory.buffer` after allocating, because growing the memory detaches
  * the old buffer.
  */
-/** The wasm builds: relaxed SIMD (opt-in, `nnloss/relaxed`), SIMD, scalar. */
-export type Build = "relaxed-simd" | "simd" | "scalar";
-
 export class Wasm {
   readonly k: Kernels;
   readonly build: Build;
@@ -201,14 +201,6 @@ export function wasm(): Wasm {
  *  before init. */
 export function backend(): Build | null {
   return current === null ? null : current.build;
-}
-
-/** WebAssembly memory in use: `wasmBytes` reserved by the module (grows, never shrinks),
- *  `arenaBytes` of per-call scratch (0 between calls) and `residentBytes` held by resident tensors
- *  (`empty`, `zeros` and their gradients) until they are disposed. For leak checks and monitoring. */
-export function memoryStats(): { wasmBytes: number; arenaBytes: number; residentBytes: number } {
-  const w = wasm();
-  return { wasmBytes: w.memoryBytes, arenaBytes: w.arenaBytes, residentBytes: w.heap.inUse - w.arenaBytes };
 }
 
 /**

@@ -1,0 +1,16 @@
+// memoryStats(): where the wasm memory is, for leak checks and monitoring.
+
+import { savedGradientBytes } from "./autograd.js";
+import { wasm } from "./runtime.js";
+
+/**
+ * WebAssembly memory in use: `wasmBytes` reserved by the module (grows, never shrinks), `arenaBytes` of
+ * per-call scratch (0 between calls), `residentBytes` held by resident tensors (`empty`, `zeros` and
+ * their gradients) until they are disposed, and `savedBytes` held by the gradients that results of
+ * resident tensors keep for `backward()` (bounded: see "Tensors, arguments and gradients" in the README).
+ */
+export function memoryStats(): { wasmBytes: number; arenaBytes: number; residentBytes: number; savedBytes: number } {
+  const w = wasm();
+  const savedBytes = savedGradientBytes();
+  return { wasmBytes: w.memoryBytes, arenaBytes: w.arenaBytes, residentBytes: w.heap.inUse - w.arenaBytes - savedBytes, savedBytes };
+}
