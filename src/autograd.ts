@@ -13,7 +13,7 @@
 // `noGrad(fn)` switches all of this off, as `torch.no_grad()` does.
 
 import { NNLossError } from "./errors.js";
-import { chainGrad, floatCtor, readOut, suffix } from "./ops.js";
+import { chainGrad, floatCtor, readOut, suffix } from "./operands.js";
 import { residentTensor } from "./resident.js";
 import { Wasm, wasm, withArena } from "./runtime.js";
 import { FloatArray, FloatDType, Tensor, convert, dtypeOf, isFloat, sameShape } from "./tensor.js";
@@ -187,6 +187,42 @@ class LocalGradNode implements GradNode {
     }
     return grads;
   }
+}
+
+/**
+ * The node of an op whose backward runs its own kernel on what the forward kept (softmax: its output):
+ * `backward(g)` gets the upstream gradient at the result's shape (expanded from the scalar form) and
+ * returns the gradients of the inputs that need one, in order, each at its input's shape. Its closure,
+ * and so what it keeps, is dropped when the graph is freed.
+ */
+class FunctionNode implements GradNode {
+  readonly inputs: Tensor[];
+  private backward: ((g: FloatArray) => Grad[]) | null;
+
+  constructor(inputs: Tensor[], private readonly out: Tensor, backward: (g: FloatArray) => Grad[]) {
+    this.inputs = inputs;
+    this.backward = backward;
+  }
+
+  apply(up: Upstream, retain: boolean): Grad[] {
+    if (this.backward === null) throw new NNLossError(FREED_MESSAGE);
+    const d = floatDtypeOf(this.out);
+    const g = up.data !== null ? convert(up.data, d) as FloatArray : new (floatCtor(d))(this.out.numel).fill(up.alpha);
+    const grads = this.backward(g);
+    if (!retain) this.backward = null;
+    return grads;
+  }
+}
+
+/** Make an op's result `out` differentiable: `backward(g, needed)` (see FunctionNode) maps the upstream
+ *  gradient to the gradients of the inputs that need one (`needed[i]`), in order, skipping the others.
+ *  A no-op when none does (or inside noGrad). */
+export function attachBackward(out: Tensor, inputs: (Tensor | null)[], backward: (g: FloatArray, needed: boolean[]) => Grad[]): Tensor {
+  const needed = inputs.map((t) => t !== null && needsGrad(t));
+  if (!needed.some(Boolean)) return out;
+  out.requiresGrad = true;
+  out._gradFn = new FunctionNode(inputs.filter((_, i) => needed[i]) as Tensor[], out, (g) => backward(g, needed));
+  return out;
 }
 
 /** Make `out` differentiable through `slots` (a no-op when there are none). */

@@ -7,7 +7,7 @@
 
 import { attachGrad, gradLane, gradSlotOf } from "./autograd.js";
 import { Lane, runBlocks, wasmLane } from "./blocks.js";
-import { outLane, scalarResult, suffix } from "./ops.js";
+import { outLane, scalarResult, suffix } from "./operands.js";
 import type { Reduction } from "./options.js";
 import { Wasm, withArena } from "./runtime.js";
 import { FloatArray, FloatDType, Tensor, convert, numelOf } from "./tensor.js";

@@ -7,10 +7,11 @@
 import { check, NNLossError } from "./errors.js";
 import { runCall } from "./call.js";
 import { wasmLane } from "./blocks.js";
-import { arrayIn, floatCtor, operandLane, suffix } from "./ops.js";
+import { arrayIn, floatCtor, operandLane, suffix } from "./operands.js";
 import type { Reduction } from "./options.js";
 import { FloatDType, Tensor, floatData, numelOf, sameShape } from "./tensor.js";
 
+/** Families with an elementwise dispatcher: the loss families, and the ops that feed losses. */
 export type ElementwiseFamily = "regression" | "binary" | "probabilistic" | "margin";
 
 export interface ElementwiseSpec {

@@ -297,6 +297,15 @@ function checkShape(shape: readonly number[], length: number): void {
   check(numelOf(shape) === length, () => `shape '${listStr(shape)}' is invalid for input of size ${length}`);
 }
 
+/** A dim argument as PyTorch wraps it: −ndim ≤ dim < ndim (a 0-d tensor takes −1 and 0), negative dims
+ *  counted from the end; PyTorch's message otherwise. */
+export function wrapDim(dim: unknown, ndim: number): number {
+  check(typeof dim === "number" && Number.isInteger(dim), () => `dim must be an integer, got ${String(dim)}`);
+  const rank = Math.max(ndim, 1);
+  check(dim >= -rank && dim < rank, () => `Dimension out of range (expected to be in range of [${-rank}, ${rank - 1}], but got ${dim})`);
+  return dim < 0 ? dim + rank : dim;
+}
+
 /** Broadcast shapes as torch.broadcast_tensors does, with its error message. */
 export function broadcastShapes(...shapes: (readonly number[])[]): number[] {
   let out: number[] = [];

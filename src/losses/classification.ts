@@ -6,7 +6,7 @@ import { SHORT_ROW_ALIGN, SHORT_ROW_CLASSES } from "../abi.js";
 import { wasmLane } from "../blocks.js";
 import { runCall } from "../call.js";
 import { check } from "../errors.js";
-import { floatCtor, operandIn, operandLane, suffix, tensorIn } from "../ops.js";
+import { floatCtor, operandIn, operandLane, suffix, tensorIn } from "../operands.js";
 import { int, LossOptions, num, Reduction, ReductionOptions, tensorOpt } from "../options.js";
 import { Wasm } from "../runtime.js";
 import {

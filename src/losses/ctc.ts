@@ -11,7 +11,7 @@ import { needsGrad } from "../autograd.js";
 import { wasmLane } from "../blocks.js";
 import { runCall } from "../call.js";
 import { check } from "../errors.js";
-import { floatCtor, operandIn, suffix } from "../ops.js";
+import { floatCtor, operandIn, suffix } from "../operands.js";
 import { bool, int, LossOptions } from "../options.js";
 import { FloatDType, Tensor, TensorLike, isFloat, toTensor, torchTypeName } from "../tensor.js";
 

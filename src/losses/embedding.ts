@@ -12,7 +12,7 @@ import { needsGrad } from "../autograd.js";
 import { wasmLane } from "../blocks.js";
 import { runCall } from "../call.js";
 import { check, NNLossError } from "../errors.js";
-import { floatCtor, operandIn, operandLane, suffix } from "../ops.js";
+import { floatCtor, operandIn, operandLane, suffix } from "../operands.js";
 import { anyOpt, bool, checkOptionKeys, int, LossOptions, num, Reduction, ReductionOptions } from "../options.js";
 import { Wasm } from "../runtime.js";
 import { FloatDType, Tensor, TensorLike, broadcastShapes, isFloat, listStr, numelOf, promoteFloat, toTensor } from "../tensor.js";

@@ -8,7 +8,7 @@ import { wasmLane } from "../blocks.js";
 import { runCall } from "../call.js";
 import { runElementwise } from "../elementwise.js";
 import { check, NNLossError } from "../errors.js";
-import { operandIn, operandLane, suffix } from "../ops.js";
+import { operandIn, operandLane, suffix } from "../operands.js";
 import { LossOptions, num, Reduction, ReductionOptions, tensorOpt } from "../options.js";
 import { Wasm } from "../runtime.js";
 import {

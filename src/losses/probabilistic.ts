@@ -5,7 +5,7 @@
 import { ProbabilisticOp } from "../abi.js";
 import { runElementwise } from "../elementwise.js";
 import { check } from "../errors.js";
-import { suffix } from "../ops.js";
+import { suffix } from "../operands.js";
 import { bool, LossOptions, num, Reduction, ReductionOptions } from "../options.js";
 import { withArena } from "../runtime.js";
 import {

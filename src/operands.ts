@@ -1,4 +1,4 @@
-// Tensor plumbing on top of the wasm kernels in assembly/tensorops.ts: put an operand into wasm
+// Operands in and out of wasm memory, on top of the kernels in assembly/tensorops.ts: put an operand into wasm
 // memory at a broadcast shape, and the gradient-side ops autograd needs. Per-element work happens in
 // wasm; these functions only move arrays and pass shapes.
 
