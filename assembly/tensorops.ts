@@ -1,9 +1,9 @@
 // Generic tensor plumbing used by every loss: broadcast expansion, reduction of a gradient back to a
-// broadcast operand's shape, and the small vector ops autograd needs (multiply, accumulate, scale,
-// dtype conversion). Shapes arrive as i32 arrays in wasm memory: `shape` is the dense (output) shape,
+// broadcast operand's shape, the small vector ops autograd needs (multiply, accumulate, scale), an
+// accurate total, and range checks. Shapes arrive as i32 arrays in wasm memory: `shape` is the dense (output) shape,
 // `strides` the element strides of the other side, 0 along broadcast dimensions.
 
-import { ld, st, shiftOf, lanesOf } from "./math";
+import { ld, st, shiftOf, lanesOf, hsum, FLUSH_BLOCK } from "./math";
 
 const MAX_RANK: i32 = 32;
 // Odometer counters for the strided walks (rank ≤ MAX_RANK, checked in TS).
@@ -128,6 +128,23 @@ function scale<T>(a: usize, alpha: f64, n: i32): void {
   for (; i < n; i++) st<T>(a, i, ld<T>(a, i) * s);
 }
 
+/** Σ of n elements, accumulated in f64 (vector partial sums flushed every FLUSH_BLOCK elements). */
+function total<T>(p: usize, n: i32): f64 {
+  let sum: f64 = 0;
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    const L = lanesOf<T>();
+    while (i + L <= n) {
+      const end = min(n, i + FLUSH_BLOCK);
+      let acc = v128.splat<T>(<T>0);
+      for (; i + L <= end; i += L) acc = v128.add<T>(acc, v128.load(p + (<usize>i << shiftOf<T>())));
+      sum += hsum<T>(acc);
+    }
+  }
+  for (; i < n; i++) sum += <f64>ld<T>(p, i);
+  return sum;
+}
+
 export function expand_f32(src: usize, dst: usize, rank: i32, shape: usize, strides: usize): void { expand<f32>(src, dst, rank, shape, strides); }
 export function expand_f64(src: usize, dst: usize, rank: i32, shape: usize, strides: usize): void { expand<f64>(src, dst, rank, shape, strides); }
 export function sumTo_f32(src: usize, dst: usize, dstLen: i32, rank: i32, shape: usize, strides: usize): void { sumTo<f32>(src, dst, dstLen, rank, shape, strides); }
@@ -138,6 +155,8 @@ export function axpy_f32(dst: usize, src: usize, alpha: f64, n: i32): void { axp
 export function axpy_f64(dst: usize, src: usize, alpha: f64, n: i32): void { axpy<f64>(dst, src, alpha, n); }
 export function scale_f32(a: usize, alpha: f64, n: i32): void { scale<f32>(a, alpha, n); }
 export function scale_f64(a: usize, alpha: f64, n: i32): void { scale<f64>(a, alpha, n); }
+export function total_f32(p: usize, n: i32): f64 { return total<f32>(p, n); }
+export function total_f64(p: usize, n: i32): f64 { return total<f64>(p, n); }
 
 // ---------------------------------------------------------------- range checks
 

@@ -25,6 +25,8 @@ export interface ElementwiseSpec {
   p0?: number;
   p1?: number;
   reduction: Reduction;
+  /** What `mean` divides Σ w·ℓ by; default the element count (MSE and L1 with a weight: Σ w). */
+  meanOver?: number;
   /** The reduced result (and every gradient) is divided by this (KLDiv batchmean: sum / size(0)). */
   divisor?: number;
   /** The broadcast shape of the unreduced loss. */
@@ -56,7 +58,7 @@ export function runElementwise(s: ElementwiseSpec): Tensor {
     return {
       units: n, align: ELEMENT_ALIGN, inputs: lanes,
       out: { perUnit: 1, shape: s.shape },
-      reduction: s.reduction, meanOver: n, divisor: s.divisor, resultDtype: s.resultDtype,
+      reduction: s.reduction, meanOver: s.meanOver ?? n, divisor: s.divisor, resultDtype: s.resultDtype,
       grads: [0, 1, 2].map((i) => ({ t: differentiated[i], perUnit: 1, shape: s.shape })),
       kernel: (count, [a, b, c, wp], [o, ga, gb, gc], gscale) => {
         for (const r of s.unitRange ?? []) {

@@ -15,6 +15,8 @@ export interface TensorKernels {
   axpy_f64(dst: Ptr, src: Ptr, alpha: number, n: number): void;
   scale_f32(a: Ptr, alpha: number, n: number): void;
   scale_f64(a: Ptr, alpha: number, n: number): void;
+  total_f32(p: Ptr, n: number): number;
+  total_f64(p: Ptr, n: number): number;
   firstOutside_f32(p: Ptr, n: number, lo: number, hi: number): number;
   firstOutside_f64(p: Ptr, n: number, lo: number, hi: number): number;
   firstBelow_f32(p: Ptr, n: number, lo: number): number;

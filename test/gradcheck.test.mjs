@@ -32,9 +32,12 @@ const RED = ["none", "mean", "sum"];
 const each = (extra, make) => extra.flatMap((o) => RED.map((reduction) => ({ opts: { ...o, reduction }, make })));
 
 const CASES = {
-  l1Loss: [...each([{}], [T([2, 3], u(-2, 2)), T([2, 3], u(-2, 2))]), ...each([{}], [T([2, 3], u(-2, 2)), T([3], u(-2, 2))])],
-  mseLoss: [...each([{}], [T([2, 3], u(-2, 2)), T([2, 3], u(-2, 2))]), ...each([{}], [T([4, 1], u(-2, 2)), T([3], u(-2, 2))])],
-  huberLoss: each([{ delta: 0.5 }, { delta: 2 }], [T([2, 4], u(-3, 3)), T([4], u(-3, 3))]),
+  l1Loss: [...each([{}], [T([2, 3], u(-2, 2)), T([2, 3], u(-2, 2))]), ...each([{}], [T([2, 3], u(-2, 2)), T([3], u(-2, 2))]),
+    ...each([{ weightShape: [2, 3] }], [T([2, 3], u(-2, 2)), T([2, 3], u(-2, 2))])],
+  mseLoss: [...each([{}], [T([2, 3], u(-2, 2)), T([2, 3], u(-2, 2))]), ...each([{}], [T([4, 1], u(-2, 2)), T([3], u(-2, 2))]),
+    ...each([{ weightShape: [4, 1] }], [T([4, 1], u(-2, 2)), T([3], u(-2, 2))])],
+  huberLoss: [...each([{ delta: 0.5 }, { delta: 2 }], [T([2, 4], u(-3, 3)), T([4], u(-3, 3))]),
+    ...each([{ delta: 0.5, weightShape: [2, 4] }], [T([2, 4], u(-3, 3)), T([4], u(-3, 3))])],
   smoothL1Loss: each([{ beta: 0.5 }, { beta: 2 }, { beta: 0 }], [T([2, 4], u(-3, 3)), T([2, 4], u(-3, 3))]),
   crossEntropy: [
     ...each([{}, { labelSmoothing: 0.2 }, { ignoreIndex: 1 }], [T([4, 3], u(-3, 3)), I([4], 0, 2)]),
