@@ -15,7 +15,9 @@ export { Loss, WeightedLoss } from "./modules/base.js";
 
 // regression
 export { l1Loss, mseLoss, huberLoss, smoothL1Loss } from "./losses/regression.js";
-export type { RegressionOptions, HuberOptions, SmoothL1Options } from "./losses/regression.js";
+export type {
+  RegressionOptions, HuberOptions, SmoothL1Options, WeightedRegressionOptions, WeightedHuberOptions,
+} from "./losses/regression.js";
 export { L1Loss, MSELoss, HuberLoss, SmoothL1Loss } from "./modules/regression.js";
 
 // classification
