@@ -7,7 +7,7 @@
 // Loss kernels compute their local gradient ∂result/∂input in the forward pass (it costs a fraction
 // of a second pass), so a loss node only multiplies it by the upstream gradient and sums it down
 // broadcast dims. Saved local gradients of resident inputs live in wasm memory; so that a loop of
-// forward-only calls cannot exhaust it, they are held under a budget (see `SavedBudget`): past it the
+// forward-only calls cannot exhaust it, they are held under a budget (src/budget.ts): past it the
 // oldest ones move to JS memory, where the garbage collector reclaims them with their result.
 //
 // `noGrad(fn)` switches all of this off, as `torch.no_grad()` does.
@@ -18,7 +18,7 @@ import { residentTensor } from "./resident.js";
 import { Wasm, wasm, withArena } from "./runtime.js";
 import { FloatArray, FloatDType, Tensor, convert, dtypeOf, isFloat, sameShape } from "./tensor.js";
 import { Lane, jsLane, wasmLane } from "./blocks.js";
-import { alignUp } from "./heap.js";
+import { residentBudget } from "./budget.js";
 import { uninitialized } from "./runtime.js";
 
 // ---------------------------------------------------------------- grad mode
@@ -182,7 +182,7 @@ class LocalGradNode implements GradNode {
     const grads = this.slots.map((s) => localTimesUpstream(s, up, retain));
     if (!retain) {
       this.freed = true;
-      for (const s of this.slots) if (s.local instanceof Tensor) savedBudget.forget(s.local);
+      for (const s of this.slots) if (s.local instanceof Tensor) releaseFromBudget(s.local);
       this.slots.length = 0;
     }
     return grads;
@@ -326,80 +326,38 @@ export function gradSlotOf(w: Wasm, input: Tensor, lane: Lane, d: FloatDType, lo
   w.keep(lane.ptr);
   const local = residentTensor(w, lane.ptr, localShape, d);
   const slot: GradSlot = { input, local, localShape, gShape };
-  savedBudget.add(slot, local);
+  keepUnderBudget(slot, local);
   return [slot];
 }
 
-// ---------------------------------------------------------------- the saved-gradient budget
+// ---------------------------------------------------------------- saved gradients under the budget
 
-/**
- * Bounds the wasm memory held by saved local gradients (those of resident inputs) whose results have
- * not been backpropagated yet. JS cannot tell when a result is dropped, so a loop of forward-only calls
- * would otherwise keep every one until a finalizer ran, which a synchronous loop never lets happen.
- * While they exceed the budget (bytes or count), the oldest saved gradients (never the newest) are spilled:
- * copied into a JS array that replaces them in their slot, exact and reclaimable by the GC. Training
- * loops (forward, then backward) hold one at a time and never spill.
- */
-class SavedBudget {
-  /** Insertion-ordered: the first entry is the oldest. The local is held here (so that this budget, not
-   *  a finalizer that a synchronous loop never lets run, decides when its wasm memory is freed); its
-   *  slot weakly, so that a dropped result is still collected, and then `collected` frees the local. */
-  private entries = new Map<Tensor, { slot: () => GradSlot | undefined; bytes: number }>();
-  private total = 0;
-  private readonly collected = typeof FinalizationRegistry === "function"
-    ? new FinalizationRegistry<Tensor>((local) => {
-      this.forget(local);
-      local.dispose();
-    })
-    : null;
+/** Slots whose result the GC collected: their saved local is freed (between jobs). */
+const collectedSlots = typeof FinalizationRegistry === "function"
+  ? new FinalizationRegistry<Tensor>((local) => {
+    residentBudget.forget(local);
+    local.dispose();
+  })
+  : null;
 
-  constructor(private readonly maxBytes: number, private readonly maxCount: number) {}
-
-  /** The module whose memory the entries are in: after an init() with another build they are void. */
-  private instance: Wasm | null = null;
-
-  /** Wasm bytes held by saved gradients right now (as the heap counts them). */
-  get bytes(): number { return this.instance === wasm() ? this.total : 0; }
-
-  add(slot: GradSlot, local: Tensor): void {
-    if (this.instance !== wasm()) {
-      this.instance = wasm();
-      this.entries.clear();
-      this.total = 0;
+/** Put a saved resident local gradient under the budget: spilled, it moves into its slot as a JS array. */
+function keepUnderBudget(slot: GradSlot, local: Tensor): void {
+  const ref = typeof WeakRef === "function" ? new WeakRef(slot) : null; // held weakly: a dropped result is collected
+  collectedSlots?.register(slot, local, local);
+  residentBudget.add(local, local.numel * floatCtor(local.dtype as FloatDType).BYTES_PER_ELEMENT, () => {
+    collectedSlots?.unregister(local);
+    const owner = ref ? ref.deref() : slot;
+    if (owner !== undefined && owner.local === local) {
+      const copy = uninitialized(floatCtor(local.dtype as FloatDType), local.numel);
+      copy.set(local.data as FloatArray);
+      owner.local = copy;
     }
-    const bytes = alignUp(Math.max(local.numel * floatCtor(local.dtype as FloatDType).BYTES_PER_ELEMENT, 16));
-    const ref = typeof WeakRef === "function" ? new WeakRef(slot) : null; // without WeakRef: strongly
-    this.entries.set(local, { slot: ref ? () => ref.deref() : () => slot, bytes });
-    this.collected?.register(slot, local, local);
-    this.total += bytes;
-    while ((this.total > this.maxBytes || this.entries.size > this.maxCount) && this.entries.size > 1) {
-      const [oldest, e] = this.entries.entries().next().value!;
-      this.forget(oldest);
-      const owner = e.slot();
-      if (owner !== undefined && owner.local === oldest) {
-        const copy = uninitialized(floatCtor(oldest.dtype as FloatDType), oldest.numel);
-        copy.set(oldest.data as FloatArray);
-        owner.local = copy;
-      }
-      oldest.dispose();
-    }
-  }
-
-  /** Called when a node hands its saved gradient on (backward) or frees it, or it is spilled. */
-  forget(local: Tensor): void {
-    const e = this.entries.get(local);
-    if (e === undefined) return;
-    this.entries.delete(local);
-    this.total -= e.bytes;
-    this.collected?.unregister(local);
-  }
+    local.dispose();
+  });
 }
 
-/** Saved local gradients of resident inputs kept in wasm memory at once (bytes, count), beyond the
- *  newest one. */
-const savedBudget = new SavedBudget(64 << 20, 256);
-
-/** Wasm bytes held by saved gradients of results not yet backpropagated (see SavedBudget). */
-export function savedGradientBytes(): number {
-  return savedBudget.bytes;
+/** A saved local leaves the budget (handed on by backward, or freed with its graph). */
+function releaseFromBudget(local: Tensor): void {
+  collectedSlots?.unregister(local);
+  residentBudget.forget(local);
 }

@@ -7,7 +7,9 @@
 
 import { attachGrad, gradLane, gradSlotOf } from "./autograd.js";
 import { Lane, runBlocks, wasmLane } from "./blocks.js";
-import { outLane, scalarResult, suffix } from "./operands.js";
+import { residentBudget } from "./budget.js";
+import { floatCtor, outLane, scalarResult, suffix } from "./operands.js";
+import { residentTensor } from "./resident.js";
 import type { Reduction } from "./options.js";
 import { Wasm, withArena } from "./runtime.js";
 import { FloatArray, FloatDType, Tensor, convert, numelOf } from "./tensor.js";
@@ -31,8 +33,10 @@ export interface CallPlan {
   align?: number;
   /** Per-unit operands, in the kernel's order. */
   inputs: Lane[];
-  /** The unreduced result: `perUnit` values per unit, shaped `shape`. */
-  out: { perUnit: number; shape: readonly number[] };
+  /** The unreduced result: `perUnit` values per unit, shaped `shape`; `resident`: kept in wasm memory
+   *  as a resident tensor (an op on resident operands, so that a chain of ops stays zero-copy), under
+   *  the resident budget (src/budget.ts) unless the user disposes it first. */
+  out: { perUnit: number; shape: readonly number[]; resident?: boolean };
   reduction: Reduction;
   /** What `mean` divides the sum by (the element count, or the summed class weights). */
   meanOver: number;
@@ -56,7 +60,11 @@ export function runCall(d: FloatDType, plan: (w: Wasm) => CallPlan): Tensor {
     const p = plan(w);
     const unreduced = p.reduction === "none";
     const absentLane = wasmLane(0, 0);
-    const out = outLane(d, p.units * p.out.perUnit, p.out.perUnit, unreduced);
+    const rd = p.resultDtype ?? d;
+    const n = p.units * p.out.perUnit;
+    const resident = unreduced && p.out.resident === true && rd === d;
+    const out = resident ? wasmLane(w.allocFor(floatCtor(d), n), floatCtor(d).BYTES_PER_ELEMENT, p.out.perUnit)
+      : outLane(d, n, p.out.perUnit, unreduced);
     const grads = p.grads.map((g) => (g.t ? gradLane(w, g.t, d, numelOf(g.shape ?? g.t.shape), g.perUnit) : absentLane));
     const divisor = p.divisor ?? 1;
     const gscale = (p.reduction === "mean" ? 1 / p.meanOver : 1) / divisor;
@@ -65,11 +73,19 @@ export function runCall(d: FloatDType, plan: (w: Wasm) => CallPlan): Tensor {
       if (outs[0] && divisor !== 1) w.k[`scale_${suffix(d)}`](outs[0], 1 / divisor, count * p.out.perUnit);
       return sum;
     });
-    const rd = p.resultDtype ?? d;
-    const result = unreduced
-      ? new Tensor(convert(out.js as FloatArray, rd), p.out.shape)
+    const result = resident ? residentResult(w, out.ptr, p.out.shape, d)
+      : unreduced ? new Tensor(convert(out.js as FloatArray, rd), p.out.shape)
       : scalarResult((p.reduction === "mean" ? total / p.meanOver : total) / divisor, rd);
     const slots = p.grads.flatMap((g, i) => (g.t ? gradSlotOf(w, g.t, grads[i], d, g.shape ?? g.t.shape, g.gShape) : []));
     return attachGrad(result, slots, p.beforeBackward);
   });
+}
+
+/** The scratch block at `ptr` kept as a resident result, under the resident budget until disposed. */
+function residentResult(w: Wasm, ptr: number, shape: readonly number[], d: FloatDType): Tensor {
+  w.keep(ptr);
+  const key = {};
+  const t = residentTensor(w, ptr, shape, d, false, () => residentBudget.forget(key));
+  residentBudget.add(key, t.numel * floatCtor(d).BYTES_PER_ELEMENT, () => t._moveToJs());
+  return t;
 }

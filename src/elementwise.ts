@@ -34,6 +34,9 @@ export interface ElementwiseSpec {
   dtype: FloatDType;
   /** The result's dtype when it differs from the compute dtype (Huber keeps the input's). */
   resultDtype?: FloatDType;
+  /** An op (not a loss): with reduction "none", a resident operand makes the result resident (see
+   *  CallPlan.out), so that a chain of ops on resident tensors stays in wasm memory. */
+  residentResult?: boolean;
   /** Operands that must lie in [0, 1] (BCE: input, and target as in PyTorch 2.x), checked in wasm on the
    *  copies the kernel reads, in this order, with PyTorch's message. */
   unitRange?: { operand: number; what: string }[];
@@ -57,7 +60,7 @@ export function runElementwise(s: ElementwiseSpec): Tensor {
     const kernel = w.k[`${s.family}_${sfx}`];
     return {
       units: n, align: ELEMENT_ALIGN, inputs: lanes,
-      out: { perUnit: 1, shape: s.shape },
+      out: { perUnit: 1, shape: s.shape, resident: s.residentResult && s.operands.some((o) => o.t?.resident) },
       reduction: s.reduction, meanOver: s.meanOver ?? n, divisor: s.divisor, resultDtype: s.resultDtype,
       grads: [0, 1, 2].map((i) => ({ t: differentiated[i], perUnit: 1, shape: s.shape })),
       kernel: (count, [a, b, c, wp], [o, ga, gb, gc], gscale) => {

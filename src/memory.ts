@@ -1,6 +1,6 @@
 // memoryStats(): where the wasm memory is, for leak checks and monitoring.
 
-import { savedGradientBytes } from "./autograd.js";
+import { residentBudget } from "./budget.js";
 import { wasm } from "./runtime.js";
 
 /**
@@ -11,6 +11,6 @@ import { wasm } from "./runtime.js";
  */
 export function memoryStats(): { wasmBytes: number; arenaBytes: number; residentBytes: number; savedBytes: number } {
   const w = wasm();
-  const savedBytes = savedGradientBytes();
+  const savedBytes = residentBudget.bytes;
   return { wasmBytes: w.memoryBytes, arenaBytes: w.arenaBytes, residentBytes: w.heap.inUse - w.arenaBytes - savedBytes, savedBytes };
 }

@@ -16,7 +16,8 @@ class Storage implements ResidentStorage {
   private freed = false;
   private cache: TypedArray | null = null;
 
-  constructor(readonly w: Wasm, readonly ptr: number, readonly length: number, readonly ctor: TypedArrayCtor) {}
+  constructor(readonly w: Wasm, readonly ptr: number, readonly length: number, readonly ctor: TypedArrayCtor,
+              private readonly onFree?: () => void) {}
 
   view(): TypedArray {
     if (this.freed) throw new NNLossError("this tensor has been disposed");
@@ -34,6 +35,7 @@ class Storage implements ResidentStorage {
     this.cache = null;
     registry.unregister(this);
     if (this.w === currentOrNull()) this.w.heap.free(this.ptr, this.length * this.ctor.BYTES_PER_ELEMENT);
+    this.onFree?.();
   }
 }
 
@@ -45,10 +47,12 @@ function currentOrNull(): Wasm | null {
   }
 }
 
-/** Wrap a block of `w` (already allocated, ownership passed in) as the storage of a new tensor. */
-export function residentTensor(w: Wasm, ptr: number, shape: readonly number[], dtype: DType, requiresGrad = false): Tensor {
+/** Wrap a block of `w` (already allocated, ownership passed in) as the storage of a new tensor;
+ *  `onFree` runs when that block is freed. */
+export function residentTensor(w: Wasm, ptr: number, shape: readonly number[], dtype: DType, requiresGrad = false,
+                               onFree?: () => void): Tensor {
   const ctor = arrayCtor(dtype);
-  const storage = new Storage(w, ptr, numelOf(shape), ctor);
+  const storage = new Storage(w, ptr, numelOf(shape), ctor, onFree);
   const t = new Tensor(storage.view(), shape, requiresGrad, storage);
   registry.register(t, storage, storage);
   return t;

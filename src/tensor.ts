@@ -76,6 +76,16 @@ export class Tensor {
     this._data = null;
   }
 
+  /** @internal Move a resident tensor's elements into a JS array and free its wasm memory (the
+   *  resident budget spilling a result the library made). */
+  _moveToJs(): void {
+    if (this._storage === null || this._disposed) return;
+    const copy = this._storage.view().slice();
+    this._storage.free();
+    this._storage = null;
+    this._data = copy;
+  }
+
   /** `using t = nnloss.empty(...)` support. */
   [(Symbol as { dispose?: symbol }).dispose ?? Symbol.for("Symbol.dispose")](): void {
     this.dispose();
