@@ -10,6 +10,9 @@ export * from "./probabilistic";
 export * from "./margin";
 export * from "./embedding";
 export * from "./ctc";
+// ops that feed losses
+export * from "./arithmetic";
+export * from "./reductions";
 
 /** First free byte after static data: the TS arena starts here. */
 export function heapBase(): usize { return __heap_base; }

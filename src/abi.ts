@@ -57,3 +57,49 @@ export const enum MarginOp {
  *  grouping, and so every bit of the result, does not depend on where the operands live. */
 export const SHORT_ROW_CLASSES = 16;
 export const SHORT_ROW_ALIGN = 16;
+
+// ---------------------------------------------------------------- arithmetic and reductions (ops that feed losses)
+
+/** assembly/arithmetic.ts: out = f(a, b) elementwise over the broadcast shape, with ∂out/∂a, ∂out/∂b.
+ *  The `_SCALAR` ops take their number operand as p0 (no tensor b); the unary ops read a only. */
+export const enum ArithmeticOp {
+  /** a + b. */
+  ADD = 0,
+  /** a − b. */
+  SUB = 1,
+  /** a · b. */
+  MUL = 2,
+  /** a / b (true division). */
+  DIV = 3,
+  /** a + p0 (a − s is a + (−s): the same IEEE result). */
+  ADD_SCALAR = 4,
+  /** p0 − a. */
+  RSUB_SCALAR = 5,
+  /** a · p0. */
+  MUL_SCALAR = 6,
+  /** a / p0. */
+  DIV_SCALAR = 7,
+  /** p0 / a. */
+  RDIV_SCALAR = 8,
+  /** −a. */
+  NEG = 9,
+  /** |a|, gradient sign(a) with sign(0) = sign(NaN) = 0. */
+  ABS = 10,
+  /** a^p0 with PyTorch's special exponents (0, 1, ±0.5, −1, 2, 3, −2); gradient p0 · a^p1 where
+   *  p1 = p0 − 1 (computed in f64, as PyTorch's pow_backward does), 0 everywhere when p0 = 0. */
+  POW = 11,
+  /** e^a. */
+  EXP = 12,
+  /** log a, gradient 1/a. */
+  LOG = 13,
+}
+
+/** assembly/reductions.ts: `reduceRows_<T>(op, rows, len, src, out, local)` reduces each of `rows`
+ *  contiguous rows of `len` elements; for AMAX/AMIN a non-zero `local` receives mask/count per element
+ *  (the gradient PyTorch spreads evenly over equal extrema). */
+export const enum ReductionOp {
+  SUM = 0,
+  MEAN = 1,
+  AMAX = 2,
+  AMIN = 3,
+}

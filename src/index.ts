@@ -60,3 +60,9 @@ export { CosineEmbeddingLoss, TripletMarginLoss, TripletMarginWithDistanceLoss }
 export { ctcLoss } from "./losses/ctc.js";
 export type { CTCLossOptions, LengthsLike } from "./losses/ctc.js";
 export { CTCLoss } from "./modules/ctc.js";
+
+// arithmetic and reductions (ops that feed losses)
+export { add, sub, mul, div, neg, abs, pow, exp, log } from "./ops/arithmetic.js";
+export type { TensorOrNumber } from "./ops/arithmetic.js";
+export { sum, mean, amax, amin } from "./ops/reductions.js";
+export type { ReductionDimOptions } from "./ops/reductions.js";

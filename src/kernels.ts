@@ -99,8 +99,18 @@ export interface CtcKernels {
     blank: number, zeroInf: number, perLength: number, gscale: number, out: Ptr, grad: Ptr, alpha: Ptr, beta: Ptr, ext: Ptr): number;
 }
 
+/** assembly/arithmetic.ts (an elementwise dispatcher: src/abi.ts ArithmeticOp) and assembly/reductions.ts
+ *  (ReductionOp over `rows` contiguous rows of `len`; `local`: amax/amin's mask/count, or 0). */
+export interface OpKernels {
+  arithmetic_f32: ElementwiseKernel;
+  arithmetic_f64: ElementwiseKernel;
+  reduceRows_f32(op: number, rows: number, len: number, src: Ptr, out: Ptr, local: Ptr): void;
+  reduceRows_f64(op: number, rows: number, len: number, src: Ptr, out: Ptr, local: Ptr): void;
+}
+
 export interface Kernels
-  extends TensorKernels, ElementwiseKernels, ClassificationKernels, MarginKernels, EmbeddingKernels, CtcKernels {
+  extends TensorKernels, ElementwiseKernels, ClassificationKernels, MarginKernels, EmbeddingKernels, CtcKernels,
+    OpKernels {
   memory: WebAssembly.Memory;
   heapBase(): Ptr;
 }
