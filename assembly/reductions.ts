@@ -1,7 +1,9 @@
-// sum / mean / amax / amin over contiguous rows: src/ops/reductions.ts first brings the reduced dims
-// to the end (tensorops.ts's strided expand), so every reduction is one over rows of `len` elements.
-// Sums are the elementwise driver's forward sum of the identity, so they accumulate exactly as the
-// losses do (f64, SIMD lanes flushed every FLUSH_BLOCK). Op ids: src/abi.ts (ReductionOp).
+// sum / mean / amax / amin of the middle dim of a contiguous [outer, len, inner] layout: src/ops/reductions.ts
+// merges the reduced dims into `len` when they are adjacent (ignoring size-1 dims), and otherwise first
+// gathers them to the end (tensorops.ts's strided expand, inner = 1). Rows (inner = 1) are summed by the
+// elementwise driver's forward sum of the identity, so they accumulate exactly as the losses do (f64,
+// SIMD lanes flushed every FLUSH_BLOCK); columns (inner > 1) are folded row by row, in order, into f64
+// sums or T extrema. Op ids: src/abi.ts (ReductionOp).
 
 import { ld, st, shiftOf, lanesOf } from "./math";
 import { run } from "./driver";
@@ -60,6 +62,7 @@ function spread<T>(p: usize, len: i32, m: T, local: usize): void {
   for (let i = 0; i < len; i++) st<T>(local, i, (ld<T>(p, i) == m ? <T>1 : <T>0) / c);
 }
 
+/** Rows (inner = 1): each contiguous row of `len` elements at src is reduced to one result. */
 function reduceRows<T>(op: i32, rows: i32, len: i32, src: usize, out: usize, local: usize): void {
   for (let r = 0; r < rows; r++) {
     const off = (<usize>r * <usize>len) << shiftOf<T>();
@@ -75,9 +78,72 @@ function reduceRows<T>(op: i32, rows: i32, len: i32, src: usize, out: usize, loc
   }
 }
 
-export function reduceRows_f32(op: i32, rows: i32, len: i32, src: usize, out: usize, local: usize): void {
-  reduceRows<f32>(op, rows, len, src, out, local);
+/** Columns (inner > 1): the `len` rows of `inner` elements at p fold into the `inner` results at dst,
+ *  reading memory in order. `acc` is f64 scratch for `inner` sums or counts. */
+function reduceColumns<T>(op: i32, len: i32, inner: i32, p: usize, dst: usize, local: usize, acc: usize): void {
+  const sh = shiftOf<T>();
+  if (op == ReductionOp.SUM || op == ReductionOp.MEAN) {
+    memory.fill(acc, 0, <usize>inner << 3);
+    for (let r = 0; r < len; r++) {
+      const row = p + ((<usize>r * <usize>inner) << sh);
+      for (let k = 0; k < inner; k++) st<f64>(acc, k, ld<f64>(acc, k) + <f64>ld<T>(row, k));
+    }
+    for (let k = 0; k < inner; k++) st<T>(dst, k, <T>(op == ReductionOp.MEAN ? ld<f64>(acc, k) / <f64>len : ld<f64>(acc, k)));
+    return;
+  }
+  memory.copy(dst, p, <usize>inner << sh);
+  for (let r = 1; r < len; r++) {
+    const row = p + ((<usize>r * <usize>inner) << sh);
+    if (op == ReductionOp.AMAX) pickInto<T, Max>(dst, row, inner);
+    else pickInto<T, Min>(dst, row, inner);
+  }
+  if (!local) return;
+  // mask/count as `spread`, per column: count the matches, then write them
+  memory.fill(acc, 0, <usize>inner << 3);
+  for (let r = 0; r < len; r++) {
+    const row = p + ((<usize>r * <usize>inner) << sh);
+    for (let k = 0; k < inner; k++) st<f64>(acc, k, ld<f64>(acc, k) + f64(ld<T>(row, k) == ld<T>(dst, k)));
+  }
+  for (let r = 0; r < len; r++) {
+    const o = (<usize>r * <usize>inner) << sh;
+    for (let k = 0; k < inner; k++) {
+      st<T>(local + o, k, (ld<T>(p + o, k) == ld<T>(dst, k) ? <T>1 : <T>0) / <T>ld<f64>(acc, k));
+    }
+  }
 }
-export function reduceRows_f64(op: i32, rows: i32, len: i32, src: usize, out: usize, local: usize): void {
-  reduceRows<f64>(op, rows, len, src, out, local);
+
+/** dst[k] = pick(dst[k], row[k]) for k < n. */
+function pickInto<T, OP>(dst: usize, row: usize, n: i32): void {
+  const op = changetype<OP>(0);
+  let k = 0;
+  if (ASC_FEATURE_SIMD) {
+    const L = lanesOf<T>();
+    for (; k + L <= n; k += L) {
+      const o = <usize>k << shiftOf<T>();
+      v128.store(dst + o, op.pickV<T>(v128.load(dst + o), v128.load(row + o)));
+    }
+  }
+  for (; k < n; k++) st<T>(dst, k, op.pick<T>(ld<T>(dst, k), ld<T>(row, k)));
+}
+
+/** Reduces the middle dim of the contiguous [outer, len, inner] layout into out [outer, inner]; for
+ *  AMAX/AMIN a non-zero `local` (at src's layout) receives mask/count. `acc`: f64 scratch of `inner`
+ *  elements (unused when inner = 1). */
+function reduce<T>(op: i32, outer: i32, len: i32, inner: i32, src: usize, out: usize, local: usize, acc: usize): void {
+  if (inner == 1) {
+    reduceRows<T>(op, outer, len, src, out, local);
+    return;
+  }
+  const block = (<usize>len * <usize>inner) << shiftOf<T>();
+  for (let o = 0; o < outer; o++) {
+    reduceColumns<T>(op, len, inner, src + <usize>o * block, out + ((<usize>o * <usize>inner) << shiftOf<T>()),
+      local ? local + <usize>o * block : 0, acc);
+  }
+}
+
+export function reduce_f32(op: i32, outer: i32, len: i32, inner: i32, src: usize, out: usize, local: usize, acc: usize): void {
+  reduce<f32>(op, outer, len, inner, src, out, local, acc);
+}
+export function reduce_f64(op: i32, outer: i32, len: i32, inner: i32, src: usize, out: usize, local: usize, acc: usize): void {
+  reduce<f64>(op, outer, len, inner, src, out, local, acc);
 }

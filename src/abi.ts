@@ -94,9 +94,10 @@ export const enum ArithmeticOp {
   LOG = 13,
 }
 
-/** assembly/reductions.ts: `reduceRows_<T>(op, rows, len, src, out, local)` reduces each of `rows`
- *  contiguous rows of `len` elements; for AMAX/AMIN a non-zero `local` receives mask/count per element
- *  (the gradient PyTorch spreads evenly over equal extrema). */
+/** assembly/reductions.ts: `reduce_<T>(op, outer, len, inner, src, out, local, acc)` reduces the middle
+ *  dim of the contiguous [outer, len, inner] layout at src into out [outer, inner]; for AMAX/AMIN a
+ *  non-zero `local` receives mask/count per element (the gradient PyTorch spreads evenly over equal
+ *  extrema); `acc` is f64 scratch for `inner` elements when inner > 1. */
 export const enum ReductionOp {
   SUM = 0,
   MEAN = 1,

@@ -100,12 +100,12 @@ export interface CtcKernels {
 }
 
 /** assembly/arithmetic.ts (an elementwise dispatcher: src/abi.ts ArithmeticOp) and assembly/reductions.ts
- *  (ReductionOp over `rows` contiguous rows of `len`; `local`: amax/amin's mask/count, or 0). */
+ *  (ReductionOp over the middle dim of [outer, len, inner]; `local`: amax/amin's mask/count, or 0). */
 export interface OpKernels {
   arithmetic_f32: ElementwiseKernel;
   arithmetic_f64: ElementwiseKernel;
-  reduceRows_f32(op: number, rows: number, len: number, src: Ptr, out: Ptr, local: Ptr): void;
-  reduceRows_f64(op: number, rows: number, len: number, src: Ptr, out: Ptr, local: Ptr): void;
+  reduce_f32(op: number, outer: number, len: number, inner: number, src: Ptr, out: Ptr, local: Ptr, acc: Ptr): void;
+  reduce_f64(op: number, outer: number, len: number, inner: number, src: Ptr, out: Ptr, local: Ptr, acc: Ptr): void;
 }
 
 export interface Kernels

@@ -1,6 +1,6 @@
 // sum / mean / amax / amin against a plain-JS float64 reference over random shapes (sizes 0 to 5,
 // ranks 0 to 4) and random dim sets (any order, negative dims, keepdim): values, shapes and gradients,
-// so every layout the kernels see (reduced dims at the end, or gathered there first) is exercised.
+// so every layout the kernel sees (rows, columns, reduced dims gathered to the end first) is exercised.
 // Also: an accurate float32 sum of 10^6 values, and ties spread evenly across all reduced dims.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
@@ -52,7 +52,7 @@ for (const dtype of ["float64", "float32"]) {
     const rng = prng(SEED + dtype.length);
     const Ctor = dtype === "float64" ? Float64Array : Float32Array;
     const rtol = dtype === "float64" ? 1e-12 : 1e-5;
-    let permuted = 0;
+    const layouts = { rows: 0, columns: 0, gathered: 0 };
     for (let c = 0; c < CASES; c++) {
       const fn = rng.pick(["sum", "mean", "amax", "amin"]);
       const rank = rng.int(0, 4);
@@ -69,8 +69,13 @@ for (const dtype of ["float64", "float32"]) {
       const options = all ? (keepdim ? { keepdim } : {}) : { dim: given.length === 1 && rng() < 0.5 ? given[0] : given, keepdim };
       if (!all && given.length === 0) continue; // an empty list is "all dims" (covered by `all`)
       const reduced = rank === 0 ? [] : dims;
-      // a kept dim of size > 1 after a reduced one of size > 1: the kernel gathers the reduced dims to the end
-      if (shape.some((s, k) => s > 1 && !reduced.includes(k) && reduced.some((r) => r < k && shape[r] > 1))) permuted++;
+      // the layouts the kernel sees (size-1 dims aside): reduced dims not adjacent are gathered to the
+      // end first; adjacent ones with a kept dim after them are reduced as columns
+      const moving = shape.map((_, i) => i).filter((i) => shape[i] !== 1), run = moving.filter((i) => reduced.includes(i));
+      const adjacent = run.length === 0 || moving.indexOf(run.at(-1)) - moving.indexOf(run[0]) === run.length - 1;
+      if (!adjacent) layouts.gathered++;
+      else if (moving.some((i) => !reduced.includes(i) && i > run[0])) layouts.columns++;
+      else layouts.rows++;
       const what = `${fn}(${JSON.stringify(shape)}, ${JSON.stringify(options)})`;
 
       const x = nn.tensor(data, shape, { requiresGrad: true });
@@ -87,7 +92,7 @@ for (const dtype of ["float64", "float32"]) {
         assert.ok(close(v, want, rtol), `${what}: grad[${i}] = ${v}, expected ${want}`);
       });
     }
-    assert.ok(permuted > CASES / 10, `only ${permuted} cases needed the reduced dims gathered to the end`);
+    for (const [k, v] of Object.entries(layouts)) assert.ok(v > CASES / 20, `only ${v} cases of the ${k} layout: ${JSON.stringify(layouts)}`);
   });
 }
 

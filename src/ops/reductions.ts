@@ -1,7 +1,8 @@
 // sum, mean, amax, amin over any set of dims, as torch names them: `(x, { dim, keepdim })` with dim a
 // number, a list of numbers (reduced together) or omitted (every dim, a 0-d result; PyTorch 1.13 reads
-// an empty list the same way). The reduced dims are brought to the end with the strided expand kernel
-// (skipped when they already are), then assembly/reductions.ts reduces contiguous rows.
+// an empty list the same way). assembly/reductions.ts reduces the middle dim of [outer, len, inner]:
+// adjacent reduced dims are read in place, others are first gathered to the end with the strided
+// expand kernel.
 //
 // Gradients: sum and mean need nothing from the forward (the upstream gradient broadcast back, × 1/n
 // for mean); amax and amin save mask/count per element, so the gradient is shared evenly by every
@@ -89,32 +90,38 @@ function reduce(fname: Name, input: TensorLike, options: ReductionDimOptions): T
   const shape = x.shape;
   const reduced = shape.map((_, i) => dims.includes(i));
   const kept = shape.map((_, i) => i).filter((i) => !reduced[i]);
-  const order = [...kept, ...dims.slice().sort((p, q) => p - q)];
-  const rows = numelOf(kept.map((i) => shape[i]));
   const len = numelOf(dims.map((i) => shape[i]));
   const keepShape = shape.map((s, i) => (reduced[i] ? 1 : s));
   const outShape = keepdim ? keepShape : kept.map((i) => shape[i]);
-  // the rows are contiguous already unless a kept dim of size > 1 comes after a reduced one of size > 1
-  const big = (i: number) => shape[i] > 1;
-  const permute = kept.some((k) => big(k) && dims.some((r) => big(r) && r < k));
+  // [outer, len, inner] in place when the reduced dims are adjacent once size-1 dims are left out; else
+  // the reduced dims are gathered to the end first: [kept..., reduced...], inner = 1
+  const moving = shape.map((_, i) => i).filter((i) => shape[i] !== 1);
+  const run = moving.filter((i) => reduced[i]);
+  const adjacent = run.length === 0 || moving.indexOf(run[run.length - 1]) - moving.indexOf(run[0]) === run.length - 1;
+  const before = (i: number) => !adjacent || run.length === 0 || i < run[0];
+  const outer = numelOf(kept.filter(before).map((i) => shape[i]));
+  const inner = numelOf(kept.filter((i) => !before(i)).map((i) => shape[i]));
+  const order = [...kept, ...dims.slice().sort((p, q) => p - q)];
   const wantsLocal = (op === ReductionOp.AMAX || op === ReductionOp.AMIN) && needsGrad(x);
   const ctor = floatCtor(d), sfx = suffix(d);
 
   return withArena((w) => {
     let src = operandIn(w, x, d, shape);
-    if (permute) src = gather(w, d, src, order.map((i) => shape[i]), order.map((i) => contiguousStrides(shape)[i]));
+    if (!adjacent) src = gather(w, d, src, order.map((i) => shape[i]), order.map((i) => contiguousStrides(shape)[i]));
+    const rows = outer * inner;
     const out = w.allocFor(ctor, rows);
     const local = wantsLocal ? w.allocFor(ctor, x.numel) : 0;
-    w.k[`reduceRows_${sfx}`](op, rows, len, src, out, local);
+    const acc = inner > 1 ? w.alloc(inner * 8) : 0;
+    w.k[`reduce_${sfx}`](op, outer, len, inner, src, out, local, acc);
     const result = new Tensor(readOut(w, d, out, rows), outShape);
     if (op === ReductionOp.SUM || op === ReductionOp.MEAN) {
       const scale = op === ReductionOp.MEAN ? 1 / len : 1;
       return attachBackward(result, [x], (g) => [broadcastBack(g, keepShape, shape, scale)]);
     }
     if (!wantsLocal) return result;
-    // mask/count back from the rows' order to x's: the inverse permutation, as another gather
+    // mask/count back from the gathered order to x's: the inverse permutation, as another gather
     const rowStrides = contiguousStrides(order.map((i) => shape[i]));
-    const back = permute ? gather(w, d, local, shape, shape.map((_, i) => rowStrides[order.indexOf(i)])) : local;
+    const back = adjacent ? local : gather(w, d, local, shape, shape.map((_, i) => rowStrides[order.indexOf(i)]));
     return attachGrad(result, [{ input: x, local: readOut(w, d, back, x.numel), localShape: shape, gShape: keepShape }]);
   });
 }
