@@ -327,7 +327,7 @@ test(`[${BUILD}] arithmetic: a tensor used twice, and twice through different pa
   same(x.grad.data, want, "float64", "d/dx (2e^x + e^x/x)");
 });
 
-test(`[${BUILD}] arithmetic: resident operands are read in place and give the same answers as JS ones`, () => {
+test(`[${BUILD}] arithmetic: ops on resident operands give resident results, with the answers of JS ones`, () => {
   const data = Float32Array.from({ length: 40 }, (_, i) => Math.cos(i) * 3);
   const r = nn.empty([5, 8], { requiresGrad: true });
   r.data.set(data);
@@ -335,6 +335,12 @@ test(`[${BUILD}] arithmetic: resident operands are read in place and give the sa
   const f = (t) => nn.sum(nn.mul(nn.amax(nn.abs(t), { dim: 0, keepdim: true }), nn.exp(nn.div(t, 4))));
   const [a, b] = [f(r), f(j)];
   assert.is(a.item(), b.item());
+  // elementwise results of a resident operand stay in wasm memory (a chain reads them in place)
+  const chain = nn.exp(nn.mul(nn.sub(r, j), 2));
+  assert.ok(chain.resident, "exp(mul(sub(resident, js), 2)) is resident");
+  assert.not.ok(nn.exp(j).resident, "a JS operand gives a JS result");
+  assert.equal(Array.from(chain.data), new Array(40).fill(1));
+  chain.dispose();
   a.backward();
   b.backward();
   assert.equal(Array.from(r.grad.data), Array.from(j.grad.data));

@@ -84,10 +84,11 @@ function binary(fname: Binary, input: TensorOrNumber, other: TensorOrNumber): Te
   return elementwise(ids.tt, d, a, b);
 }
 
-/** One arithmetic op over the broadcast shape of its tensor operands, reduction "none". */
+/** One arithmetic op over the broadcast shape of its tensor operands, reduction "none"; resident when
+ *  an operand is, so that a chain of ops on resident tensors stays in wasm memory. */
 function elementwise(op: ArithmeticOp, d: FloatDType, a: Tensor, b: Tensor | null, p0 = 0, p1 = 0): Tensor {
   return runElementwise({
-    family: "arithmetic", op, p0, p1, reduction: "none", dtype: d,
+    family: "arithmetic", op, p0, p1, reduction: "none", dtype: d, residentResult: true,
     operands: [{ t: a, grad: true }, ...(b ? [{ t: b, grad: true }] : [])],
     shape: b ? broadcastShapes(a.shape, b.shape) : a.shape,
   });
