@@ -11,24 +11,15 @@ import { ArithmeticOp } from "../src/abi";
 
 // ---------------------------------------------------------------- two tensors
 
-class Add {
-  @inline loss<T>(a: T, b: T, c: T, p0: f64, p1: f64): T { return a + b; }
+/** a + p0·b: add (p0 = 1) and sub (p0 = −1; a + (−b) is a − b exactly). */
+class AddScaled {
+  @inline loss<T>(a: T, b: T, c: T, p0: f64, p1: f64): T { return a + b * <T>p0; }
   @inline da<T>(a: T, b: T, c: T, p0: f64, p1: f64): T { return <T>1; }
-  @inline db<T>(a: T, b: T, c: T, p0: f64, p1: f64): T { return <T>1; }
+  @inline db<T>(a: T, b: T, c: T, p0: f64, p1: f64): T { return <T>p0; }
   @inline dc<T>(a: T, b: T, c: T, p0: f64, p1: f64): T { return <T>0; }
-  @inline lossV<T>(a: v128, b: v128): v128 { return v128.add<T>(a, b); }
-  @inline daV<T>(a: v128, b: v128): v128 { return v128.splat<T>(<T>1); }
-  @inline dbV<T>(a: v128, b: v128): v128 { return v128.splat<T>(<T>1); }
-}
-
-class Sub {
-  @inline loss<T>(a: T, b: T, c: T, p0: f64, p1: f64): T { return a - b; }
-  @inline da<T>(a: T, b: T, c: T, p0: f64, p1: f64): T { return <T>1; }
-  @inline db<T>(a: T, b: T, c: T, p0: f64, p1: f64): T { return <T>-1; }
-  @inline dc<T>(a: T, b: T, c: T, p0: f64, p1: f64): T { return <T>0; }
-  @inline lossV<T>(a: v128, b: v128): v128 { return v128.sub<T>(a, b); }
-  @inline daV<T>(a: v128, b: v128): v128 { return v128.splat<T>(<T>1); }
-  @inline dbV<T>(a: v128, b: v128): v128 { return v128.splat<T>(<T>-1); }
+  @inline lossPV<T>(a: v128, b: v128, vp: v128, vq: v128): v128 { return v128.add<T>(a, v128.mul<T>(b, vp)); }
+  @inline daPV<T>(a: v128, b: v128, vp: v128, vq: v128): v128 { return v128.splat<T>(<T>1); }
+  @inline dbPV<T>(a: v128, b: v128, vp: v128, vq: v128): v128 { return vp; }
 }
 
 class Mul {
@@ -54,32 +45,14 @@ class Div {
 
 // ---------------------------------------------------------------- a tensor and a number (p0)
 
-class AddScalar {
-  @inline loss<T>(a: T, b: T, c: T, p0: f64, p1: f64): T { return a + <T>p0; }
-  @inline da<T>(a: T, b: T, c: T, p0: f64, p1: f64): T { return <T>1; }
-  @inline db<T>(a: T, b: T, c: T, p0: f64, p1: f64): T { return <T>0; }
-  @inline dc<T>(a: T, b: T, c: T, p0: f64, p1: f64): T { return <T>0; }
-  @inline lossPV<T>(a: v128, b: v128, vp: v128, vq: v128): v128 { return v128.add<T>(a, vp); }
-  @inline daPV<T>(a: v128, b: v128, vp: v128, vq: v128): v128 { return v128.splat<T>(<T>1); }
-  @inline dbPV<T>(a: v128, b: v128, vp: v128, vq: v128): v128 { return v128.splat<T>(<T>0); }
-}
-
-class RsubScalar {
-  @inline loss<T>(a: T, b: T, c: T, p0: f64, p1: f64): T { return <T>p0 - a; }
-  @inline da<T>(a: T, b: T, c: T, p0: f64, p1: f64): T { return <T>-1; }
-  @inline db<T>(a: T, b: T, c: T, p0: f64, p1: f64): T { return <T>0; }
-  @inline dc<T>(a: T, b: T, c: T, p0: f64, p1: f64): T { return <T>0; }
-  @inline lossPV<T>(a: v128, b: v128, vp: v128, vq: v128): v128 { return v128.sub<T>(vp, a); }
-  @inline daPV<T>(a: v128, b: v128, vp: v128, vq: v128): v128 { return v128.splat<T>(<T>-1); }
-  @inline dbPV<T>(a: v128, b: v128, vp: v128, vq: v128): v128 { return v128.splat<T>(<T>0); }
-}
-
-class MulScalar {
-  @inline loss<T>(a: T, b: T, c: T, p0: f64, p1: f64): T { return a * <T>p0; }
+/** a·p0 + p1, exact for what it stands for: a + s (p0 = 1), s − a (p0 = −1), a·s (p1 = −0, which
+ *  leaves every sum unchanged, −0 included) and −a (p0 = −1, p1 = −0). */
+class Affine {
+  @inline loss<T>(a: T, b: T, c: T, p0: f64, p1: f64): T { return a * <T>p0 + <T>p1; }
   @inline da<T>(a: T, b: T, c: T, p0: f64, p1: f64): T { return <T>p0; }
   @inline db<T>(a: T, b: T, c: T, p0: f64, p1: f64): T { return <T>0; }
   @inline dc<T>(a: T, b: T, c: T, p0: f64, p1: f64): T { return <T>0; }
-  @inline lossPV<T>(a: v128, b: v128, vp: v128, vq: v128): v128 { return v128.mul<T>(a, vp); }
+  @inline lossPV<T>(a: v128, b: v128, vp: v128, vq: v128): v128 { return v128.add<T>(v128.mul<T>(a, vp), vq); }
   @inline daPV<T>(a: v128, b: v128, vp: v128, vq: v128): v128 { return vp; }
   @inline dbPV<T>(a: v128, b: v128, vp: v128, vq: v128): v128 { return v128.splat<T>(<T>0); }
 }
@@ -107,16 +80,6 @@ class RdivScalar {
 
 // ---------------------------------------------------------------- one tensor
 
-class Neg {
-  @inline loss<T>(a: T, b: T, c: T, p0: f64, p1: f64): T { return -a; }
-  @inline da<T>(a: T, b: T, c: T, p0: f64, p1: f64): T { return <T>-1; }
-  @inline db<T>(a: T, b: T, c: T, p0: f64, p1: f64): T { return <T>0; }
-  @inline dc<T>(a: T, b: T, c: T, p0: f64, p1: f64): T { return <T>0; }
-  @inline lossV<T>(a: v128, b: v128): v128 { return negV<T>(a); }
-  @inline daV<T>(a: v128, b: v128): v128 { return v128.splat<T>(<T>-1); }
-  @inline dbV<T>(a: v128, b: v128): v128 { return v128.splat<T>(<T>0); }
-}
-
 /** ∂ = sign(a), 0 at ±0 and NaN (PyTorch's abs_backward: grad · sgn(a), and sgn(NaN) is 0 there). */
 class Abs {
   @inline loss<T>(a: T, b: T, c: T, p0: f64, p1: f64): T { return abs<T>(a); }
@@ -136,9 +99,9 @@ class Abs {
 /** a^e as PyTorch's pow kernels compute it: e = 0 fills 1 and e = 1 copies (pow_Tensor_Scalar_out);
  *  0.5, −0.5, −1 are sqrt, 1/sqrt, 1/a (pow_tensor_scalar_kernel); 2, 3, −2 are products
  *  (pow_tensor_scalar_optimized_kernel); anything else is pow with e rounded to T. Those forms differ
- *  from pow() at −0 and in the last bit, which is why they are kept. */
-// @ts-ignore: decorator
-@inline function powT<T>(x: T, e: f64): T {
+ *  from pow() at −0 and in the last bit, which is why they are kept. A call, not inlined: pow is slow
+ *  anyway, and each inlined copy would be large. */
+function powT<T>(x: T, e: f64): T {
   if (e == 0) return <T>1;
   if (e == 1) return x;
   if (e == 2) return x * x;
@@ -199,17 +162,18 @@ class Log {
 // @ts-ignore: decorator
 @inline function dispatch<T>(op: i32, n: i32, a: usize, b: usize, c: usize, w: usize, p0: f64, p1: f64,
                              out: usize, ga: usize, gb: usize, gc: usize, gscale: f64): f64 {
+  // several ids share a class (one instance of the driver's loops each) with the parameters set here
   switch (op) {
-    case ArithmeticOp.ADD: return run<T, Add>(n, a, b, c, w, p0, p1, out, ga, gb, gc, gscale);
-    case ArithmeticOp.SUB: return run<T, Sub>(n, a, b, c, w, p0, p1, out, ga, gb, gc, gscale);
+    case ArithmeticOp.ADD: return run<T, AddScaled>(n, a, b, c, w, 1, p1, out, ga, gb, gc, gscale);
+    case ArithmeticOp.SUB: return run<T, AddScaled>(n, a, b, c, w, -1, p1, out, ga, gb, gc, gscale);
     case ArithmeticOp.MUL: return run<T, Mul>(n, a, b, c, w, p0, p1, out, ga, gb, gc, gscale);
     case ArithmeticOp.DIV: return run<T, Div>(n, a, b, c, w, p0, p1, out, ga, gb, gc, gscale);
-    case ArithmeticOp.ADD_SCALAR: return run<T, AddScalar>(n, a, b, c, w, p0, p1, out, ga, gb, gc, gscale);
-    case ArithmeticOp.RSUB_SCALAR: return run<T, RsubScalar>(n, a, b, c, w, p0, p1, out, ga, gb, gc, gscale);
-    case ArithmeticOp.MUL_SCALAR: return run<T, MulScalar>(n, a, b, c, w, p0, p1, out, ga, gb, gc, gscale);
+    case ArithmeticOp.ADD_SCALAR: return run<T, Affine>(n, a, b, c, w, 1, p0, out, ga, gb, gc, gscale);
+    case ArithmeticOp.RSUB_SCALAR: return run<T, Affine>(n, a, b, c, w, -1, p0, out, ga, gb, gc, gscale);
+    case ArithmeticOp.MUL_SCALAR: return run<T, Affine>(n, a, b, c, w, p0, -0.0, out, ga, gb, gc, gscale);
     case ArithmeticOp.DIV_SCALAR: return run<T, DivScalar>(n, a, b, c, w, p0, p1, out, ga, gb, gc, gscale);
     case ArithmeticOp.RDIV_SCALAR: return run<T, RdivScalar>(n, a, b, c, w, p0, p1, out, ga, gb, gc, gscale);
-    case ArithmeticOp.NEG: return run<T, Neg>(n, a, b, c, w, p0, p1, out, ga, gb, gc, gscale);
+    case ArithmeticOp.NEG: return run<T, Affine>(n, a, b, c, w, -1, -0.0, out, ga, gb, gc, gscale);
     case ArithmeticOp.ABS: return run<T, Abs>(n, a, b, c, w, p0, p1, out, ga, gb, gc, gscale);
     case ArithmeticOp.POW:
       if (p0 == 2) return run<T, Square>(n, a, b, c, w, p0, p1, out, ga, gb, gc, gscale);

@@ -206,6 +206,28 @@ test(`[${BUILD}] arithmetic: result dtypes follow PyTorch's promotion; integer r
   assert.is(nn.mul(2.5, -3).dtype, "float32");
 });
 
+test(`[${BUILD}] arithmetic: signed zeros come out as in IEEE arithmetic (and PyTorch)`, () => {
+  for (const [f, T] of [[f32, "float32"], [f64, "float64"]]) {
+    const z = () => f([0, -0], [2]);
+    const is = (t, want, what) => assert.equal(Array.from(t.data).map((v) => Object.is(v, -0) ? "-0" : v), want, `${T} ${what}`);
+    is(nn.neg(z()), ["-0", 0], "neg");
+    is(nn.mul(z(), 2), [0, "-0"], "mul by 2");
+    is(nn.mul(z(), -2), ["-0", 0], "mul by −2");
+    is(nn.mul(-0.5, z()), ["-0", 0], "−0.5 · x");
+    is(nn.add(z(), -0), [0, "-0"], "x + (−0)");
+    is(nn.add(z(), 0), [0, 0], "x + 0");
+    is(nn.sub(z(), 0), [0, "-0"], "x − 0");
+    is(nn.sub(0, z()), [0, 0], "0 − x");
+    is(nn.sub(-0, z()), ["-0", 0], "−0 − x");
+    is(nn.sub(z(), z()), [0, 0], "x − x");
+    is(nn.add(z(), f([-0], [1])), [0, "-0"], "x + [−0]");
+    is(nn.div(z(), 4), [0, "-0"], "x / 4");
+    is(nn.abs(z()), [0, 0], "abs");
+    is(nn.pow(z(), 0.5), [0, "-0"], "pow 0.5 is sqrt");
+    is(nn.pow(z(), 3), [0, "-0"], "pow 3");
+  }
+});
+
 test(`[${BUILD}] arithmetic: gradients reach each floating argument in its own dtype, summed down broadcast dims`, () => {
   const a = f32([1, 2, 3, 4, 5, 6], [2, 3], true);
   const b = f64([0.5], [], true);
