@@ -2,8 +2,9 @@
 // classes on the shared driver (driver.ts: the op contract). `loss` is the op's value and da/db its
 // local derivatives, which src/elementwise.ts saves for backward(). A number operand arrives as p0
 // (the `_SCALAR` ops), so it is never broadcast into memory. Op ids and p0/p1 per op: src/abi.ts.
-// Formulas follow PyTorch's CPU kernels and derivatives.yaml where the order of operations shows in
-// the last bit or at special values (division's ∂b, pow's exponents).
+// Formulas follow PyTorch's CPU kernels and its derivatives (tools/autograd/derivatives.yaml,
+// torch/csrc/autograd/FunctionsManual.cpp) where the order of operations shows in the last bit or at
+// special values (division's ∂b, pow's exponents).
 
 import { negV, absV, signT, expT, logT, expFullF32x4, logF32x4 } from "./math";
 import { run } from "./driver";
@@ -32,7 +33,8 @@ class Mul {
   @inline dbV<T>(a: v128, b: v128): v128 { return a; }
 }
 
-/** ∂/∂b = −((a/b)/b), PyTorch's div_tensor_other_backward: no b·b to overflow or underflow first. */
+/** ∂/∂b = −((a/b)/b), as div_tensor_other_backward (FunctionsManual.cpp): no b·b to overflow or
+ *  underflow first. */
 class Div {
   @inline loss<T>(a: T, b: T, c: T, p0: f64, p1: f64): T { return a / b; }
   @inline da<T>(a: T, b: T, c: T, p0: f64, p1: f64): T { return <T>1 / b; }
@@ -80,7 +82,7 @@ class RdivScalar {
 
 // ---------------------------------------------------------------- one tensor
 
-/** ∂ = sign(a), 0 at ±0 and NaN (PyTorch's abs_backward: grad · sgn(a), and sgn(NaN) is 0 there). */
+/** ∂ = sign(a), 0 at ±0 and NaN (derivatives.yaml: abs is grad · sgn(a), and sgn(NaN) is 0 there). */
 class Abs {
   @inline loss<T>(a: T, b: T, c: T, p0: f64, p1: f64): T { return abs<T>(a); }
   @inline da<T>(a: T, b: T, c: T, p0: f64, p1: f64): T { return signT<T>(a); }
@@ -96,9 +98,9 @@ class Abs {
   @inline dbV<T>(a: v128, b: v128): v128 { return v128.splat<T>(<T>0); }
 }
 
-/** a^e as PyTorch's pow kernels compute it: e = 0 fills 1 and e = 1 copies (pow_Tensor_Scalar_out);
- *  0.5, −0.5, −1 are sqrt, 1/sqrt, 1/a (pow_tensor_scalar_kernel); 2, 3, −2 are products
- *  (pow_tensor_scalar_optimized_kernel); anything else is pow with e rounded to T. Those forms differ
+/** a^e as PyTorch's pow kernels compute it: e = 0 fills 1 and e = 1 copies (pow_Tensor_Scalar_out,
+ *  aten/src/ATen/native/Pow.cpp); 0.5, −0.5, −1 are sqrt, 1/sqrt, 1/a and 2, 3, −2 products
+ *  (aten/src/ATen/native/cpu/PowKernel.cpp); anything else is pow with e rounded to T. Those forms differ
  *  from pow() at −0 and in the last bit, which is why they are kept. A call, not inlined: pow is slow
  *  anyway, and each inlined copy would be large. */
 function powT<T>(x: T, e: f64): T {
@@ -116,7 +118,7 @@ function powT<T>(x: T, e: f64): T {
   return <T>Math.pow(<f64>x, e);
 }
 
-/** a^p0; ∂ = p0 · a^p1 with p1 = p0 − 1, and 0 everywhere for p0 = 0 (PyTorch's pow_backward). */
+/** a^p0; ∂ = p0 · a^p1 with p1 = p0 − 1, and 0 everywhere for p0 = 0 (pow_backward, FunctionsManual.cpp). */
 class Pow {
   @inline loss<T>(a: T, b: T, c: T, p0: f64, p1: f64): T { return powT<T>(a, p0); }
   @inline da<T>(a: T, b: T, c: T, p0: f64, p1: f64): T { return p0 == 0 ? <T>0 : <T>p0 * powT<T>(a, p1); }

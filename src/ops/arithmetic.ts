@@ -3,12 +3,12 @@
 // assembly/arithmetic.ts run by runElementwise, whose saved local derivatives give every gradient
 // (summed down broadcast dims by backward()). A number operand is passed to the kernel as p0.
 //
-// Result dtypes follow PyTorch's type promotion (c10's result_type): dimensioned tensors, then 0-d
-// tensors, then numbers, each tier counting only when it is of a higher category (integer < floating)
-// than the tiers before it; a float number counts as float32 (the default dtype), an integral one as
-// int64. nnloss computes in floating point only, so an op whose PyTorch result would be an integer
-// tensor (int + int, neg of an int tensor, ...) is an NNLossError instead; div is true division, whose
-// result is floating.
+// Result dtypes follow PyTorch's type promotion (result_type, aten/src/ATen/native/TypeProperties.cpp):
+// dimensioned tensors, then 0-d tensors, then numbers, each tier counting only when it is of a higher
+// category (integer < floating) than the tiers before it; a float number counts as float32 (the
+// default dtype), an integral one as int64 (a JS number is integral when Number.isInteger says so). nnloss
+// computes in floating point only, so an op whose PyTorch result would be an integer tensor (int + int,
+// neg of an int tensor, ...) is an NNLossError instead; div is true division, whose result is floating.
 
 import { ArithmeticOp } from "../abi.js";
 import { runElementwise } from "../elementwise.js";
@@ -30,7 +30,8 @@ function promote(a: DType | null, b: DType): DType {
   return a === null || ORDER.indexOf(b) > ORDER.indexOf(a) ? b : a;
 }
 
-/** c10's combine_categories: the lower-priority tier counts only when it is floating and the higher is not. */
+/** TypeProperties.cpp's combine_categories: the lower-priority tier counts only when it is floating and
+ *  the higher is not. */
 function combine(higher: DType | null, lower: DType | null): DType | null {
   if (higher === null) return lower;
   if (lower === null || isFloat(higher)) return higher;
