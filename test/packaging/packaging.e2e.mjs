@@ -24,7 +24,10 @@ import { verify } from "./app/check.js";
 // Raised 110/105 → 120/116 KiB (issue 4): the staged short-row CE, the K-dim chunks and the log fast
 // paths (each op's special-value path inlined beside it) grew the SIMD build from 138 to 166 KiB for
 // kernels 1.3–2.3× faster. Who needs less loads `nnloss/raw`: one .wasm file, fetched on init.
-const BUDGET = { distIndexGzip: 120 * 1024, browserBundleGzip: 116 * 1024 };
+// Raised 120/116 → 160/156 KiB (issue 12): the ops that feed losses (arithmetic, reductions,
+// activations), each elementwise op its own loop on the driver in both builds (+19 KiB gzip for the
+// arithmetic and reductions alone).
+const BUDGET = { distIndexGzip: 160 * 1024, browserBundleGzip: 156 * 1024 };
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const APP_SRC = fileURLToPath(new URL("./app/", import.meta.url));
