@@ -10,6 +10,7 @@ export * from "./probabilistic";
 export * from "./margin";
 export * from "./embedding";
 export * from "./ctc";
+export * from "./activations";
 
 /** First free byte after static data: the TS arena starts here. */
 export function heapBase(): usize { return __heap_base; }

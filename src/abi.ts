@@ -57,3 +57,11 @@ export const enum MarginOp {
  *  grouping, and so every bit of the result, does not depend on where the operands live. */
 export const SHORT_ROW_CLASSES = 16;
 export const SHORT_ROW_ALIGN = 16;
+
+/** assembly/activations.ts's elementwise ops: a = input (b and c absent). No parameters. */
+export const enum ActivationOp {
+  /** σ(a); gradient σ(1 − σ). */
+  SIGMOID = 0,
+  /** log σ(a) = −softplus(−a); gradient σ(−a). */
+  LOG_SIGMOID = 1,
+}
