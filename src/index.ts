@@ -58,3 +58,8 @@ export { CosineEmbeddingLoss, TripletMarginLoss, TripletMarginWithDistanceLoss }
 export { ctcLoss } from "./losses/ctc.js";
 export type { CTCLossOptions, LengthsLike } from "./losses/ctc.js";
 export { CTCLoss } from "./modules/ctc.js";
+
+// activations (ops that feed losses)
+export { logSoftmax, softmax, sigmoid, logSigmoid } from "./ops/activations.js";
+export type { SoftmaxOptions } from "./ops/activations.js";
+export { LogSoftmax, Softmax, Sigmoid, LogSigmoid } from "./modules/activations.js";
