@@ -6,7 +6,8 @@
 // Gradients are computed in the same pass as the forward (softmax exps are parked in the gradient
 // buffer), already multiplied by the reduction's scale `gscale` (1/W for the weighted mean).
 
-import { ld, st, shiftOf, lanesOf, expT, expNonPosF32x4, logF32x4, hsumF32x4, hmaxF32x4, FLUSH_BLOCK } from "./math";
+import { ld, st, shiftOf, lanesOf, expNonPosF32x4, logF32x4 } from "./math";
+import { rowSum, rowLogSumExp, negLogSoftmax, ExpNonPos } from "./rows";
 import { SHORT_ROW_CLASSES } from "../src/abi";
 
 // ---------------------------------------------------------------- targets
@@ -76,90 +77,7 @@ function weightTotal<T>(t: usize, P: i32, w: usize): f64 {
 export function weightTotal_f32(t: usize, P: i32, w: usize): f64 { return weightTotal<f32>(t, P, w); }
 export function weightTotal_f64(t: usize, P: i32, w: usize): f64 { return weightTotal<f64>(t, P, w); }
 
-// ---------------------------------------------------------------- log-sum-exp helpers
-
-// Per-row results (AssemblyScript has no multiple returns): the row's max, Σ exp(x − max) and its log.
-// −log_softmax(x)_c is then (rowMax − x_c) + rowLogSum, computed in f64 so that large logits lose
-// nothing to the rounding of max + log(sum).
-let rowMax: f64 = 0;
-let rowSum: f64 = 0;
-let rowLogSum: f64 = 0;
-
-// @ts-ignore: decorator
-@inline function negLogSoftmax(xc: f64): f64 { return (rowMax - xc) + rowLogSum; }
-
-/** Strided log-sum-exp over C classes at stride s; if `park` is non-zero, exp(x − max) is stored there. */
-function lseStrided<T>(x: usize, C: i32, s: i32, park: usize): void {
-  let m = ld<T>(x, 0);
-  for (let c = 1; c < C; c++) m = max<T>(m, ld<T>(x, <usize>(c * s)));
-  let sum: f64 = 0;
-  for (let c = 0; c < C; c++) {
-    const e = expT<T>(ld<T>(x, <usize>(c * s)) - m);
-    if (park) st<T>(park, <usize>(c * s), e);
-    sum += <f64>e;
-  }
-  rowMax = <f64>m;
-  rowSum = sum;
-  rowLogSum = Math.log(sum);
-}
-
-/** Contiguous f32 log-sum-exp with f32x4 max and exp; same contract as lseStrided. */
-function lseF32Simd(x: usize, C: i32, park: usize): void {
-  let i = 0;
-  let m: f32 = load<f32>(x);
-  if (C >= 16) {
-    let m0 = v128.load(x), m1 = v128.load(x, 16), m2 = v128.load(x, 32), m3 = v128.load(x, 48);
-    for (i = 16; i + 16 <= C; i += 16) {
-      const p = x + (<usize>i << 2);
-      m0 = f32x4.pmax(v128.load(p), m0); m1 = f32x4.pmax(v128.load(p, 16), m1);
-      m2 = f32x4.pmax(v128.load(p, 32), m2); m3 = f32x4.pmax(v128.load(p, 48), m3);
-    }
-    m = hmaxF32x4(f32x4.pmax(f32x4.pmax(m0, m1), f32x4.pmax(m2, m3)));
-  }
-  for (; i < C; i++) m = max<f32>(m, load<f32>(x + (<usize>i << 2)));
-
-  const vm = f32x4.splat(m);
-  let sum: f64 = 0;
-  i = 0;
-  while (i + 4 <= C) {
-    const end = min<i32>(C - 3, i + FLUSH_BLOCK);
-    let a0 = f32x4.splat(0), a1 = f32x4.splat(0);
-    // four independent exps per step: the polynomial is a long dependency chain, so more chains in flight
-    for (; i + 12 < end; i += 16) {
-      const off = <usize>i << 2;
-      const e0 = expNonPosF32x4(f32x4.sub(v128.load(x + off), vm));
-      const e1 = expNonPosF32x4(f32x4.sub(v128.load(x + off, 16), vm));
-      const e2 = expNonPosF32x4(f32x4.sub(v128.load(x + off, 32), vm));
-      const e3 = expNonPosF32x4(f32x4.sub(v128.load(x + off, 48), vm));
-      if (park) {
-        v128.store(park + off, e0); v128.store(park + off, e1, 16);
-        v128.store(park + off, e2, 32); v128.store(park + off, e3, 48);
-      }
-      a0 = f32x4.add(a0, f32x4.add(e0, e2)); a1 = f32x4.add(a1, f32x4.add(e1, e3));
-    }
-    for (; i < end; i += 4) {
-      const off = <usize>i << 2;
-      const e0 = expNonPosF32x4(f32x4.sub(v128.load(x + off), vm));
-      if (park) v128.store(park + off, e0);
-      a0 = f32x4.add(a0, e0);
-    }
-    sum += hsumF32x4(f32x4.add(a0, a1));
-  }
-  for (; i < C; i++) {
-    const e = Mathf.exp(load<f32>(x + (<usize>i << 2)) - m);
-    if (park) store<f32>(park + (<usize>i << 2), e);
-    sum += <f64>e;
-  }
-  rowMax = <f64>m;
-  rowSum = sum;
-  rowLogSum = Math.log(sum);
-}
-
-// @ts-ignore: decorator
-@inline function rowLogSumExp<T>(x: usize, C: i32, s: i32, park: usize): void {
-  if (ASC_FEATURE_SIMD && sizeof<T>() == 4 && s == 1) lseF32Simd(x, C, park);
-  else lseStrided<T>(x, C, s, park);
-}
+// ---------------------------------------------------------------- softmax-gradient rows (exps parked by rows.ts)
 
 /**
  * Turn a row of parked exps e_c (stride s) into the softmax-gradient part e_c·k1 − ue·w_c
@@ -340,7 +258,7 @@ function crossEntropyIndexRow<T>(n: i32, k: i32, C: i32, K: i32, x: usize, t: us
     if (grow) for (let c = 0; c < C; c++) st<T>(grow, <usize>(c * K), <T>0);
     return 0;
   }
-  rowLogSumExp<T>(row, C, K, grow);
+  rowLogSumExp<T, ExpNonPos>(row, C, K, grow);
   const wt: f64 = w ? <f64>ld<T>(w, tc) : 1;
   let l: f64 = keep * wt * negLogSoftmax(<f64>ld<T>(row, <usize>(tc * K)));
   let sw: f64 = <f64>C;
@@ -575,7 +493,7 @@ function crossEntropyProb<T>(N: i32, C: i32, K: i32, x: usize, y: usize, w: usiz
       const base = <usize>(n * C * K + k) << sh;
       const row = x + base, trow = y + base;
       const gxr = gx ? gx + base : 0;
-      rowLogSumExp<T>(row, C, K, gxr);
+      rowLogSumExp<T, ExpNonPos>(row, C, K, gxr);
       let l: f64 = 0, su: f64 = 0;
       for (let c = 0; c < C; c++) {
         const off = <usize>(c * K);

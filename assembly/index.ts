@@ -13,6 +13,7 @@ export * from "./ctc";
 // ops that feed losses
 export * from "./arithmetic";
 export * from "./reductions";
+export * from "./activations";
 
 /** First free byte after static data: the TS arena starts here. */
 export function heapBase(): usize { return __heap_base; }

@@ -104,3 +104,13 @@ export const enum ReductionOp {
   AMAX = 2,
   AMIN = 3,
 }
+
+// ---------------------------------------------------------------- activations (ops that feed losses)
+
+/** assembly/activations.ts's elementwise ops: a = input (b and c absent). No parameters. */
+export const enum ActivationOp {
+  /** σ(a); gradient σ(1 − σ). */
+  SIGMOID = 0,
+  /** log σ(a) = −softplus(−a); gradient σ(−a). */
+  LOG_SIGMOID = 1,
+}

@@ -12,7 +12,7 @@ import type { Reduction } from "./options.js";
 import { FloatDType, Tensor, floatData, numelOf, sameShape } from "./tensor.js";
 
 /** Families with an elementwise dispatcher: the loss families, and the ops that feed losses. */
-export type ElementwiseFamily = "regression" | "binary" | "probabilistic" | "margin" | "arithmetic";
+export type ElementwiseFamily = "regression" | "binary" | "probabilistic" | "margin" | "arithmetic" | "activations";
 
 export interface ElementwiseSpec {
   /** The family's dispatcher and its op id (src/abi.ts, which also says what p0/p1 mean per op). */

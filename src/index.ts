@@ -66,3 +66,8 @@ export { add, sub, mul, div, neg, abs, pow, exp, log } from "./ops/arithmetic.js
 export type { TensorOrNumber } from "./ops/arithmetic.js";
 export { sum, mean, amax, amin } from "./ops/reductions.js";
 export type { ReductionDimOptions } from "./ops/reductions.js";
+
+// activations (ops that feed losses)
+export { logSoftmax, softmax, sigmoid, logSigmoid } from "./ops/activations.js";
+export type { SoftmaxOptions } from "./ops/activations.js";
+export { LogSoftmax, Softmax, Sigmoid, LogSigmoid } from "./modules/activations.js";

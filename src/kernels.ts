@@ -28,9 +28,9 @@ export interface TensorKernels {
 type ElementwiseKernel = (op: number, n: number, a: Ptr, b: Ptr, c: Ptr, w: Ptr, p0: number, p1: number,
   out: Ptr, ga: Ptr, gb: Ptr, gc: Ptr, gscale: number) => number;
 
-/** The elementwise dispatchers: assembly/regression.ts, binary.ts, probabilistic.ts, margin.ts. */
+/** The elementwise dispatchers: assembly/regression.ts, binary.ts, probabilistic.ts, margin.ts, activations.ts. */
 export type ElementwiseKernels = {
-  [K in `${"regression" | "binary" | "probabilistic" | "margin"}_${"f32" | "f64"}`]: ElementwiseKernel;
+  [K in `${"regression" | "binary" | "probabilistic" | "margin" | "activations"}_${"f32" | "f64"}`]: ElementwiseKernel;
 };
 
 /** assembly/classification.ts */
@@ -108,9 +108,17 @@ export interface OpKernels {
   reduce_f64(op: number, outer: number, len: number, inner: number, src: Ptr, out: Ptr, local: Ptr, acc: Ptr): void;
 }
 
+/** assembly/activations.ts (besides its elementwise dispatcher): (log_)softmax over [outer, C, inner]. */
+export interface ActivationKernels {
+  softmax_f32(outer: number, C: number, inner: number, x: Ptr, y: Ptr, log: number): void;
+  softmax_f64(outer: number, C: number, inner: number, x: Ptr, y: Ptr, log: number): void;
+  softmaxBackward_f32(outer: number, C: number, inner: number, y: Ptr, g: Ptr, gx: Ptr, log: number): void;
+  softmaxBackward_f64(outer: number, C: number, inner: number, y: Ptr, g: Ptr, gx: Ptr, log: number): void;
+}
+
 export interface Kernels
   extends TensorKernels, ElementwiseKernels, ClassificationKernels, MarginKernels, EmbeddingKernels, CtcKernels,
-    OpKernels {
+    OpKernels, ActivationKernels {
   memory: WebAssembly.Memory;
   heapBase(): Ptr;
 }
