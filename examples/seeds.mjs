@@ -7,23 +7,9 @@
 // --code also prints each example's PyTorch code and its nnloss translation.
 import { readFileSync } from "node:fs";
 import {
-  init, tensor, backend,
-  CrossEntropyLoss, NLLLoss, BCELoss, BCEWithLogitsLoss, KLDivLoss, MarginRankingLoss, CTCLoss,
+  init, tensor, backend, logSoftmax, softmax, sigmoid, nllLoss,
+  CrossEntropyLoss, NLLLoss, BCELoss, BCEWithLogitsLoss, KLDivLoss, MarginRankingLoss, CTCLoss, LogSoftmax,
 } from "nnloss";
-
-/** log_softmax over the last dimension of a row-major [rows, cols] array: what a model's
- *  LogSoftmax layer hands to NLLLoss (or CTCLoss). */
-function logSoftmax(values, cols) {
-  const out = new Float32Array(values.length);
-  for (let r = 0; r < values.length; r += cols) {
-    let max = -Infinity, sum = 0;
-    for (let c = 0; c < cols; c++) max = Math.max(max, values[r + c]);
-    for (let c = 0; c < cols; c++) sum += Math.exp(values[r + c] - max);
-    const lse = max + Math.log(sum);
-    for (let c = 0; c < cols; c++) out[r + c] = values[r + c] - lse;
-  }
-  return out;
-}
 
 const X3 = [1, 2, .5, .1, -1, 3, 2, 2, 2]; // the 3×3 logits of the weight / ignoreIndex examples
 
@@ -41,9 +27,10 @@ const SEEDS = [
   {
     id: "nll-logsoftmax-first", title: "NLLLoss after LogSoftmax = CrossEntropyLoss", same: { loss: "ce-first" },
     run() {
-      const x = [-0.7715, -0.6205, -0.2562];
-      const loss = new NLLLoss().forward(tensor(logSoftmax(x, 3), [1, 3]), [0]);
-      return { loss };
+      const x = tensor([-0.7715, -0.6205, -0.2562], [1, 3], { requiresGrad: true });
+      const loss = new NLLLoss().forward(new LogSoftmax({ dim: 1 }).forward(x), [0]);
+      loss.backward();
+      return { loss, grad: x.grad };
     },
   },
   {
@@ -56,8 +43,10 @@ const SEEDS = [
   {
     id: "nll-logsoftmax-3x3", title: "NLLLoss after log_softmax = CrossEntropyLoss, three samples", same: { loss: "ce-3x3" },
     run() {
-      const loss = new NLLLoss().forward(tensor(logSoftmax(X3, 3), [3, 3]), [0, 1, 2]);
-      return { loss };
+      const x = tensor(X3, [3, 3], { requiresGrad: true });
+      const loss = nllLoss(logSoftmax(x, { dim: 1 }), [0, 1, 2]);
+      loss.backward();
+      return { loss, grad: x.grad };
     },
   },
   {
@@ -122,6 +111,15 @@ const SEEDS = [
     },
   },
   {
+    id: "bce-sigmoid", title: "BCELoss after sigmoid = BCEWithLogitsLoss",
+    run() {
+      const z = tensor([0.5, -1.2, 2.0, -0.3, 0.8, -2.5], [2, 3], { requiresGrad: true });
+      const loss = new BCELoss().forward(sigmoid(z), tensor([1, 0, 1, 0, 1, 0], [2, 3]));
+      loss.backward();
+      return { loss, grad: z.grad };
+    },
+  },
+  {
     id: "kldiv-batchmean", title: "KLDivLoss, reduction 'batchmean'",
     run() {
       const logP = tensor([-1.2, -0.5, -2.0, -0.3, -1.5, -2.5], [2, 3], { requiresGrad: true });
@@ -129,6 +127,16 @@ const SEEDS = [
       const loss = new KLDivLoss({ reduction: "batchmean" }).forward(logP, q);
       loss.backward();
       return { loss, grad: logP.grad };
+    },
+  },
+  {
+    id: "kldiv-log-softmax", title: "KLDivLoss(log_softmax(a), softmax(b)): gradients into a and b",
+    run() {
+      const a = tensor([0.3, 1.2, -0.5, 2.0, 0.1, 0.4], [2, 3], { requiresGrad: true });
+      const b = tensor([1.0, 0.2, -0.3, 0.5, 0.5, 1.5], [2, 3], { requiresGrad: true });
+      const loss = new KLDivLoss({ reduction: "batchmean" }).forward(logSoftmax(a, { dim: 1 }), softmax(b, { dim: 1 }));
+      loss.backward();
+      return { loss, grad: a.grad, grad_b: b.grad };
     },
   },
   {
@@ -152,11 +160,12 @@ const SEEDS = [
         0.4, 0.2, 0.9, 0.5, 1.1, 0.3, 0.2, 0.2,
         0.8, 0.3, 0.2, 0.1, 0.6, 0.2, 0.1, 0.2,
       ]; // (T=6, N=2, C=4)
-      const logProbs = tensor(logSoftmax(logits, 4), [6, 2, 4], { requiresGrad: true });
+      const x = tensor(logits, [6, 2, 4], { requiresGrad: true });
+      const logProbs = new LogSoftmax({ dim: 2 }).forward(x);
       const targets = tensor(new Int32Array([1, 2, 2, 3, 1, 0]), [2, 3]);
       const loss = new CTCLoss().forward(logProbs, targets, [6, 5], [3, 2]);
       loss.backward();
-      return { loss, grad: logProbs.grad };
+      return { loss, grad: x.grad };
     },
   },
 ];

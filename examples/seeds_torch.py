@@ -41,9 +41,10 @@ loss.backward()
 """, loss="loss", grad="x.grad")
 
 seed("nll-logsoftmax-first", """
-x = torch.tensor([[-0.7715, -0.6205, -0.2562]])
+x = torch.tensor([[-0.7715, -0.6205, -0.2562]], requires_grad=True)
 loss = nn.NLLLoss()(nn.LogSoftmax(dim=1)(x), torch.tensor([0]))
-""", loss="loss")
+loss.backward()
+""", loss="loss", grad="x.grad")
 
 seed("ce-3x3", """
 x = torch.tensor([[1, 2, .5], [.1, -1, 3], [2, 2, 2]])
@@ -51,9 +52,10 @@ loss = nn.CrossEntropyLoss()(x, torch.tensor([0, 1, 2]))
 """, loss="loss")
 
 seed("nll-logsoftmax-3x3", """
-x = torch.tensor([[1, 2, .5], [.1, -1, 3], [2, 2, 2]])
+x = torch.tensor([[1, 2, .5], [.1, -1, 3], [2, 2, 2]], requires_grad=True)
 loss = nn.NLLLoss()(F.log_softmax(x, dim=1), torch.tensor([0, 1, 2]))
-""", loss="loss")
+loss.backward()
+""", loss="loss", grad="x.grad")
 
 # --- class weights, per-sample losses ---------------------------------------------------------
 seed("ce-weight-none", """
@@ -103,6 +105,13 @@ loss = nn.BCEWithLogitsLoss(pos_weight=torch.tensor([1., 2., 3.]))(z, y)
 loss.backward()
 """, loss="loss", grad="z.grad")
 
+seed("bce-sigmoid", """
+z = torch.tensor([[0.5, -1.2, 2.0], [-0.3, 0.8, -2.5]], requires_grad=True)
+y = torch.tensor([[1., 0., 1.], [0., 1., 0.]])
+loss = nn.BCELoss()(torch.sigmoid(z), y)
+loss.backward()
+""", loss="loss", grad="z.grad")
+
 # --- KL divergence, batchmean ------------------------------------------------------------------
 seed("kldiv-batchmean", """
 log_p = torch.tensor([[-1.2, -0.5, -2.0], [-0.3, -1.5, -2.5]], requires_grad=True)
@@ -110,6 +119,13 @@ q = torch.tensor([[0.2, 0.5, 0.3], [0.0, 0.6, 0.4]])
 loss = nn.KLDivLoss(reduction='batchmean')(log_p, q)
 loss.backward()
 """, loss="loss", grad="log_p.grad")
+
+seed("kldiv-log-softmax", """
+a = torch.tensor([[0.3, 1.2, -0.5], [2.0, 0.1, 0.4]], requires_grad=True)
+b = torch.tensor([[1.0, 0.2, -0.3], [0.5, 0.5, 1.5]], requires_grad=True)
+loss = nn.KLDivLoss(reduction='batchmean')(F.log_softmax(a, dim=1), F.softmax(b, dim=1))
+loss.backward()
+""", loss="loss", grad="a.grad", grad_b="b.grad")
 
 # --- margin ranking ----------------------------------------------------------------------------
 seed("margin-ranking", """
@@ -130,11 +146,12 @@ logits = torch.tensor([
     [[0.4, 0.2, 0.9, 0.5], [1.1, 0.3, 0.2, 0.2]],
     [[0.8, 0.3, 0.2, 0.1], [0.6, 0.2, 0.1, 0.2]],
 ])                                                       # (T=6, N=2, C=4)
-log_probs = logits.log_softmax(2).detach().requires_grad_()
+logits.requires_grad_()
+log_probs = nn.LogSoftmax(dim=2)(logits)
 targets = torch.tensor([[1, 2, 2], [3, 1, 0]])
 loss = nn.CTCLoss()(log_probs, targets, torch.tensor([6, 5]), torch.tensor([3, 2]))
 loss.backward()
-""", loss="loss", grad="log_probs.grad")
+""", loss="loss", grad="logits.grad")
 
 
 def torch_version():
