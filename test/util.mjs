@@ -136,9 +136,10 @@ export function sameNumbers(a, b) {
 }
 
 /**
- * fast-check, in every runtime. Node and Deno resolve the bare specifier from node_modules; the browser
- * suite page's import map lists only uvu's packages, so in a page without a mapping this adds one
- * (Chromium merges several import maps) built from the packages' own `exports`, served from the repo.
+ * fast-check, in every runtime. Node, Deno and Bun resolve the bare specifier from node_modules; the
+ * browser suite page (scripts/lib/suite-page.mjs) maps it in its one import map (Firefox ignores any
+ * import map after the first). In a page without a mapping, this adds a second map built from the
+ * packages' own `exports`, served from the repo: enough for Chromium, which merges import maps.
  */
 export async function loadFastCheck() {
   if (globalThis.document && !resolvable("fast-check")) {

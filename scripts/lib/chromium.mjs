@@ -1,9 +1,9 @@
 // Headless Chromium for the browser tests: Debian's `chromium` package (installed here with apt-get
 // when /usr/bin/chromium is missing: CI runs as root on a bare machine), driven by playwright-core.
-import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { ensureAptSync } from "./engines.mjs";
 
 export const CHROMIUM = process.env.NNLOSS_CHROMIUM ?? "/usr/bin/chromium";
 export const CHROMIUM_ARGS = [
@@ -14,17 +14,7 @@ export const CHROMIUM_ARGS = [
 /** Make sure Chromium is there; install Debian's package if not (needs root and apt). */
 export function ensureChromium(log = console.log) {
   if (existsSync(CHROMIUM)) return CHROMIUM;
-  if (process.platform !== "linux" || !existsSync("/usr/bin/apt-get")) {
-    throw new Error(`${CHROMIUM} is missing and this is not a Debian-like machine: install Chromium and set NNLOSS_CHROMIUM`);
-  }
-  const sudo = process.getuid?.() === 0 ? [] : ["sudo", "-n"];
-  const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
-  for (const args of [["apt-get", "update"], ["apt-get", "install", "-y", "chromium"]]) {
-    log(`$ ${[...sudo, ...args].join(" ")}`);
-    const cmd = [...sudo, ...args];
-    const p = spawnSync(cmd[0], cmd.slice(1), { env, stdio: ["ignore", "inherit", "inherit"] });
-    if (p.status !== 0) throw new Error(`${cmd.join(" ")} failed (exit ${p.status})`);
-  }
+  ensureAptSync(["chromium"], log);
   if (!existsSync(CHROMIUM)) throw new Error(`apt-get installed chromium but ${CHROMIUM} is still missing`);
   return CHROMIUM;
 }

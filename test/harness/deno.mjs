@@ -1,5 +1,6 @@
 // Deno entry: `deno run --allow-read --allow-env test/harness/deno.mjs` runs every
-// test/**/*.test.mjs through uvu, exactly as Node's CLI run does; the build comes from NNLOSS_BUILD.
+// test/**/*.test.mjs through uvu, as test/harness/node.mjs does in Node and Bun; the build comes from
+// NNLOSS_BUILD. Ends with a line naming the engine and the build the suite really ran.
 import { runFiles } from "./uvu-run.mjs";
 
 // test/**/*.test.mjs, as uvu's CLI finds them for Node (recursive, node_modules skipped, same order).
@@ -16,3 +17,5 @@ async function walk(url, rel) {
 await walk(dir, "");
 files.sort((a, b) => a.localeCompare(b));
 await runFiles(files, { base: dir });
+const { BUILD } = await import("../_setup.mjs");
+console.log(`\nengine: Deno ${Deno.version.deno}; nnloss build: ${BUILD}`);
