@@ -97,6 +97,19 @@ export const LOSSES = [
     note: "tfjs: classes moved last with tf.transpose (its softmax runs over the last axis), one-hot labels made before timing",
   },
   {
+    // the composition PyTorch's docs teach: NLLLoss after LogSoftmax, against the fused crossEntropy above
+    name: "nll_log_softmax", fn: "nllLoss", torch: "F.nll_loss(F.log_softmax(a0, 1), a1)",
+    sizes: [{ label: "4096x1000", N: 4096, C: 1000 }],
+    args: ({ N, C }, rand) => [mat(f32(N * C, rand, -5, 5), N, C), vec(classes(N, C, rand))],
+    call: (nn, [x, t]) => nn.nllLoss(nn.logSoftmax(x, { dim: 1 }), t),
+    ref: ([x, t], { N, C }, grad) => ref.crossEntropy(x, t, N, C, grad),
+    tf: (tf, [, t], { C }) => {
+      const onehot = tf.oneHot(t, C);
+      return (x) => tf.neg(tf.mean(tf.sum(tf.mul(tf.logSoftmax(x), onehot), 1)));
+    },
+    note: "logSoftmax → nllLoss (two ops, two nodes of the graph); tfjs: logSoftmax, then the one-hot NLL",
+  },
+  {
     name: "nll", fn: "nllLoss", torch: "F.nll_loss(a0, a1)",
     sizes: [ROW_SIZES[0], { label: "65536x10", N: 65536, C: 10 }, ROW_SIZES[2]],
     args: ({ N, C }, rand) => [mat(f32(N * C, rand, -5, 0), N, C), vec(classes(N, C, rand))],

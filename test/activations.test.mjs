@@ -456,8 +456,8 @@ for (const where of ["JS", "resident"]) {
     for (let i = 0; i < 1000; i++) {
       last = calls[i % 4](x);
       assert.ok(last.requiresGrad);
-      // resident: sigmoid and logSigmoid save their local gradient in wasm memory until the budget's 256
-      // results (src/autograd.ts) are reached, at the 512th call; from there on nothing may grow
+      // resident: the results and sigmoid's and logSigmoid's saved local gradients stay in wasm memory
+      // until the resident budget's 256 blocks (src/budget.ts) are reached; from there on nothing may grow
       if (i === 600) warm = nn.memoryStats().wasmBytes;
     }
     assert.is(nn.memoryStats().wasmBytes, warm, `wasm memory grew from ${warm} to ${nn.memoryStats().wasmBytes} bytes`);

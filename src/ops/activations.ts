@@ -95,16 +95,17 @@ function softmaxRows(x: Tensor, dt: FloatDType, d: number, log: boolean): Tensor
   const row = C * inner, sfx = suffix(dt), flag = log ? 1 : 0;
   const y = runCall(dt, (w) => ({
     units: outer, inputs: [operandLane(w, x, dt, shape, row)],
-    out: { perUnit: row, shape }, reduction: "none", meanOver: 1, grads: [],
+    // resident in, resident out: a chain of ops on resident tensors stays in wasm memory
+    out: { perUnit: row, shape, resident: x.resident }, reduction: "none", meanOver: 1, grads: [],
     kernel: (count, [xp], [yp]) => {
       w.k[`softmax_${sfx}`](count, C, inner, xp, yp, flag);
       return 0;
     },
   }));
-  // the backward reads the output (a JS array: nothing of it stays in wasm memory between calls)
-  const yData = y.data as FloatArray;
+  // the backward reads the output where it lives (a resident one in place, or in JS memory once the
+  // resident budget has moved it there); disposing it first makes backward() an error
   return attachBackward(y, [x], (g) => [runCall(dt, (w) => ({
-    units: outer, inputs: [jsLane(yData, row), jsLane(g, row)],
+    units: outer, inputs: [operandLane(w, y, dt, shape, row), jsLane(g, row)],
     out: { perUnit: row, shape }, reduction: "none", meanOver: 1, grads: [],
     kernel: (count, [yp, gp], [gxp]) => {
       w.k[`softmaxBackward_${sfx}`](count, C, inner, yp, gp, gxp, flag);
@@ -130,6 +131,7 @@ export function sigmoid(input: TensorLike, options?: Record<string, never>): Ten
   const dtype: FloatDType = isFloat(x.dtype) ? x.dtype : "float32";
   return runElementwise({
     family: "activations", op: ActivationOp.SIGMOID, operands: [{ t: x, grad: true }], reduction: "none", shape: x.shape, dtype,
+    residentResult: true,
   });
 }
 
@@ -140,6 +142,6 @@ export function logSigmoid(input: TensorLike, options?: Record<string, never>): 
   check(isFloat(x.dtype), () => `"log_sigmoid_cpu" not implemented for '${torchTypeName(x.dtype)}'`);
   return runElementwise({
     family: "activations", op: ActivationOp.LOG_SIGMOID, operands: [{ t: x, grad: true }], reduction: "none",
-    shape: x.shape, dtype: x.dtype as FloatDType,
+    shape: x.shape, dtype: x.dtype as FloatDType, residentResult: true,
   });
 }
