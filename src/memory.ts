@@ -6,8 +6,9 @@ import { wasm } from "./runtime.js";
 /**
  * WebAssembly memory in use: `wasmBytes` reserved by the module (grows, never shrinks), `arenaBytes` of
  * per-call scratch (0 between calls), `residentBytes` held by resident tensors (`empty`, `zeros` and
- * their gradients) until they are disposed, and `savedBytes` held by the gradients that results of
- * resident tensors keep for `backward()` (bounded: see "Tensors, arguments and gradients" in the README).
+ * their gradients) until they are disposed, and `savedBytes` held under the resident budget (src/budget.ts):
+ * the gradients that results of resident tensors keep for `backward()`, and the results of ops on resident
+ * tensors not yet disposed (bounded: see "Tensors, arguments and gradients" in the README).
  */
 export function memoryStats(): { wasmBytes: number; arenaBytes: number; residentBytes: number; savedBytes: number } {
   const w = wasm();
