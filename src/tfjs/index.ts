@@ -150,8 +150,10 @@ export function tfjsCompileLoss(criterion: Criterion, options: TfjsCompileOption
     const ignore = (criterion as { ignoreIndex?: number }).ignoreIndex;
     if (typeof ignore === "number" && ignore >= 0) valid = tf.logicalAnd(valid, tf.notEqual(truth, tf.scalar(ignore, "int32")));
     const hit = tf.logicalAnd(valid, tf.equal(truth, pred));
-    // over the samples the loss counts; 0/0 = NaN for a batch with none, as the loss
-    return tf.div(tf.sum(tf.cast(hit, "float32")), tf.sum(tf.cast(valid, "float32"))) as Scalar;
+    // over the samples the loss counts; NaN for a batch with none, as the loss (not 0/0 in tfjs:
+    // the webgl backend's division returns 1 for equal operands)
+    const n = tf.sum(tf.cast(valid, "float32"));
+    return tf.where(tf.greater(n, 0), tf.div(tf.sum(tf.cast(hit, "float32")), tf.maximum(n, 1)), tf.scalar(NaN)) as Scalar;
   });
   Object.defineProperty(accuracy, "name", { value: "acc" }); // logs.acc / val_acc, as metrics: ["accuracy"]
   Object.defineProperty(loss, "name", { value: `nnloss_${ctx.name}` });
