@@ -72,6 +72,7 @@ for (const backend of ["cpu", "wasm", "webgl"]) {
   RUNS.push({ name: `chromium/tfjs-${backend}`, engine: "chromium", family: "browser", kind: "tfjs", apt: BROWSER_APT.chromium,
     cmd: process.execPath, args: ["test/tfjs/browser-run.mjs", backend] });
 }
+RUNS.push({ name: "node/tfjs-examples", engine: "host", family: "node", kind: "tfjs", cmd: process.execPath, args: [UVU, "examples", "^tfjs\\.e2e\\.mjs$"] });
 RUNS.push({ name: "chromium/bench-web", engine: "chromium", family: "browser", kind: "bench", apt: BROWSER_APT.chromium,
   cmd: process.execPath, args: [UVU, "bench/web", "\\.e2e\\.mjs$"] });
 
