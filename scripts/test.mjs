@@ -64,7 +64,8 @@ for (const browser of ["chromium", "firefox", "webkit"]) {
 }
 // nnloss/tfjs: its tests (test/tfjs/*.tfjs.mjs, never on engines without tfjs) on tfjs's cpu and wasm
 // backends in Node and in Chromium, and on webgl in Chromium (a software GPU, SwiftShader, headless);
-// then the tfjs examples. `node scripts/test.mjs tfjs` runs just these.
+// the packed tarball with tfjs (types, Node, an esbuild bundle in Chromium); the tfjs examples.
+// `node scripts/test.mjs tfjs` runs just these.
 for (const backend of ["cpu", "wasm", "webgl"]) {
   if (backend !== "webgl") {
     RUNS.push({ name: `node/tfjs-${backend}`, engine: "host", family: "node", kind: "tfjs", cmd: process.execPath, args: ["test/tfjs/node.mjs", backend] });
@@ -72,6 +73,8 @@ for (const backend of ["cpu", "wasm", "webgl"]) {
   RUNS.push({ name: `chromium/tfjs-${backend}`, engine: "chromium", family: "browser", kind: "tfjs", apt: BROWSER_APT.chromium,
     cmd: process.execPath, args: ["test/tfjs/browser-run.mjs", backend] });
 }
+RUNS.push({ name: "node/tfjs-packaging", engine: "host", family: "node", kind: "tfjs", apt: BROWSER_APT.chromium,
+  cmd: process.execPath, args: [UVU, "test/tfjs", "^packaging\\.e2e\\.mjs$"] });
 RUNS.push({ name: "node/tfjs-examples", engine: "host", family: "node", kind: "tfjs", cmd: process.execPath, args: [UVU, "examples", "^tfjs\\.e2e\\.mjs$"] });
 RUNS.push({ name: "chromium/bench-web", engine: "chromium", family: "browser", kind: "bench", apt: BROWSER_APT.chromium,
   cmd: process.execPath, args: [UVU, "bench/web", "\\.e2e\\.mjs$"] });
