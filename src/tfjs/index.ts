@@ -131,7 +131,9 @@ export function tfjsCompileLoss(criterion: Criterion, options: TfjsCompileOption
     // labels are data, never an input of the custom gradient (fit never asks for ∂loss/∂yTrue): one-hot
     // rows decoded to class indices, or passed as they are (probabilities, regression targets,
     // multilabel-margin indices)
-    const target = decode ? oneHotToIndices(ctx, yTrue, yPred, classAxis(yPred.rank)) : yTrue;
+    // (tf.oneHot makes int32 labels: as floats they are the same numbers)
+    const target = decode ? oneHotToIndices(ctx, yTrue, yPred, classAxis(yPred.rank))
+      : targetKind === "i" || yTrue.dtype === "float32" ? yTrue : tf.cast(yTrue, "float32");
     return run(ctx, [yPred, { constant: target }], isTapeOn()) as Scalar;
   });
 
@@ -285,9 +287,10 @@ function oneHotToIndices(ctx: Context, yTrue: Tensor, yPred: Tensor, axis: numbe
     throw new E(`tfjsCompileLoss: one-hot labels must have the model output's shape [${yPred.shape.join(", ")}], got [${yTrue.shape.join(", ")}]`);
   }
   const C = yTrue.shape[axis];
-  const stats = tf.tidy(() => tf.stack([
-    tf.cast(tf.argMax(yTrue, axis), "float32"), tf.max(yTrue, axis), tf.min(yTrue, axis), tf.sum(yTrue, axis),
-  ], -1));
+  const stats = tf.tidy(() => {
+    const y = yTrue.dtype === "float32" ? yTrue : tf.cast(yTrue, "float32"); // tf.oneHot gives int32
+    return tf.stack([tf.cast(tf.argMax(y, axis), "float32"), tf.max(y, axis), tf.min(y, axis), tf.sum(y, axis)], -1);
+  });
   const s = stats.dataSync();
   stats.dispose();
   const n = s.length / 4;

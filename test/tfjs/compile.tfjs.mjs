@@ -37,6 +37,22 @@ test(`${tag} one-hot labels with zero rows for ignored samples and class weights
   }
 });
 
+test(`${tag} tf.oneHot's int32 labels as they come: the same loss, gradient and accuracy as float32 ones`, () => {
+  const c = byId["ce/weighted-ignored/mean"];
+  const yPred = tfFromFixture(c.args[0]);
+  const int = tf.oneHot(tf.tensor1d(c.args[1].data.map((v) => (v < 0 ? -1 : v)), "int32"), c.args[0].shape[1]);
+  assert.is(int.dtype, "int32");
+  const loss = tfjsCompileLoss(new nn.CrossEntropyLoss({ weight: weightOf(c) }));
+  const r = lossAndGrad(loss, int, yPred);
+  close([r.value], c.output.data, "loss");
+  close(r.grad, c.grads[0].data, "∂/∂yPred");
+  const f = tf.cast(int, "float32");
+  close(loss.accuracy(int, yPred), loss.accuracy(f, yPred).dataSync(), "accuracy");
+  const mse = tfjsCompileLoss(new nn.MSELoss());
+  close(mse(int, yPred), mse(f, yPred).dataSync(), "an int32 regression target");
+  tf.dispose([yPred, int, f]);
+});
+
 test(`${tag} an all-ignored batch: NaN loss (0/0, as PyTorch), zero gradient, NaN accuracy`, () => {
   const yPred = tf.tensor2d([[1, 2, 3], [0, 1, 0]]);
   const yTrue = tf.zeros([2, 3]);
