@@ -1,7 +1,8 @@
 // Build: the wasm builds from one AssemblyScript source (SIMD, scalar, and the opt-in relaxed-SIMD one),
 // the ESM bundle with SIMD + scalar inlined (dist/index.js), the opt-in `nnloss/relaxed` bundle with all
-// three inlined (dist/index-relaxed.js), the raw-wasm entry (dist/index-raw.js + the .wasm files), and
-// the .d.ts files.
+// three inlined (dist/index-relaxed.js), the raw-wasm entry (dist/index-raw.js + the .wasm files), the
+// TensorFlow.js adapter `nnloss/tfjs` (dist/tfjs.js: no wasm, no nnloss, tfjs left to the application),
+// and the .d.ts files.
 // `node scripts/build.mjs` (npm run build).
 //
 // Everything is built in a private directory (build/tmp-<pid>/) and then moved into build/ and dist/
@@ -48,11 +49,23 @@ try {
     const r = await build({ ...common, entryPoints: [`src/${entry}.ts`], outfile: `dist/${entry}.js`, write: false, plugins: [wasmImports(raw)] });
     for (const f of r.outputFiles) writeFileSync(join(tmp, "dist", relative(join(process.cwd(), "dist"), f.path)), f.contents);
   }
+  // nnloss/tfjs: "@tensorflow/tfjs-core" stays an import (an optional peer dependency: the application's
+  // copy is used, none is bundled); the adapter reaches nnloss through the criterion it is given, so no
+  // nnloss code is bundled either (checked here: a stray value import of ../tensor.js would pull in the
+  // runtime and a second copy of the wasm).
+  {
+    const r = await build({ ...common, entryPoints: ["src/tfjs/index.ts"], outfile: "dist/tfjs.js", write: false, external: ["@tensorflow/*"] });
+    for (const f of r.outputFiles) {
+      if (f.path.endsWith(".js") && f.contents.length > 64 * 1024) throw new Error(`dist/tfjs.js is ${f.contents.length} bytes: it bundles more than the adapter`);
+      writeFileSync(join(tmp, "dist", relative(join(process.cwd(), "dist"), f.path)), f.contents);
+    }
+  }
 
   run(bin("tsc"), ["-p", "tsconfig.json", "--outDir", `${tmp}/dist/types`]);
   writeFileSync(`${tmp}/dist/index.d.ts`, 'export * from "./types/index.js";\n');
   writeFileSync(`${tmp}/dist/index-raw.d.ts`, 'export * from "./types/index-raw.js";\n');
   writeFileSync(`${tmp}/dist/index-relaxed.d.ts`, 'export * from "./types/index-relaxed.js";\n');
+  writeFileSync(`${tmp}/dist/tfjs.d.ts`, 'export * from "./types/tfjs/index.js";\n');
   // the raw .wasm files nnloss/raw loads (the relaxed build exists only inlined, in nnloss/relaxed)
   for (const target of ["simd", "scalar"]) copyFileSync(`${tmp}/nnloss.${target}.wasm`, `${tmp}/dist/nnloss.${target}.wasm`);
 

@@ -4,8 +4,9 @@
 // on the SIMD and the scalar build, and on the opt-in relaxed-SIMD build (nnloss/relaxed) wherever the
 // engine validates it without a flag (Node ≥ 22, Deno, Bun, Chromium, Firefox; not Node 18/20, not
 // WebKitGTK) — then the packaging tests (test/packaging/: the whole one once, the Node one on every
-// Node), the examples (Node; the web page in Chromium, Firefox and WebKit) and the browser benchmark
-// page. Each run prints its own summary line; the run closes with one line "N passed, N failed" over
+// Node), the examples (Node; the web page in Chromium, Firefox and WebKit), the nnloss/tfjs tests and
+// examples (tfjs's cpu, wasm and webgl backends; Node and Chromium) and the browser benchmark page.
+// Each run prints its own summary line; the run closes with one line "N passed, N failed" over
 // all runs for CI. Exit 1 on any failure, if any run reported no tests, or if a run's suite ran
 // another wasm build than the one asked for.
 //
@@ -61,6 +62,20 @@ for (const browser of ["chromium", "firefox", "webkit"]) {
   RUNS.push({ name: `${browser}/examples`, engine: browser, family: "browser", kind: "examples", apt: BROWSER_APT[browser],
     cmd: process.execPath, args: [UVU, "examples/web", "\\.e2e\\.mjs$"], env: { NNLOSS_BROWSER: browser } });
 }
+// nnloss/tfjs: its tests (test/tfjs/*.tfjs.mjs, never on engines without tfjs) on tfjs's cpu and wasm
+// backends in Node and in Chromium, and on webgl in Chromium (a software GPU, SwiftShader, headless);
+// the packed tarball with tfjs (types, Node, an esbuild bundle in Chromium); the tfjs examples.
+// `node scripts/test.mjs tfjs` runs just these.
+for (const backend of ["cpu", "wasm", "webgl"]) {
+  if (backend !== "webgl") {
+    RUNS.push({ name: `node/tfjs-${backend}`, engine: "host", family: "node", kind: "tfjs", cmd: process.execPath, args: ["test/tfjs/node.mjs", backend] });
+  }
+  RUNS.push({ name: `chromium/tfjs-${backend}`, engine: "chromium", family: "browser", kind: "tfjs", apt: BROWSER_APT.chromium,
+    cmd: process.execPath, args: ["test/tfjs/browser-run.mjs", backend] });
+}
+RUNS.push({ name: "node/tfjs-packaging", engine: "host", family: "node", kind: "tfjs", apt: BROWSER_APT.chromium,
+  cmd: process.execPath, args: [UVU, "test/tfjs", "^packaging\\.e2e\\.mjs$"] });
+RUNS.push({ name: "node/tfjs-examples", engine: "host", family: "node", kind: "tfjs", cmd: process.execPath, args: [UVU, "examples", "^tfjs\\.e2e\\.mjs$"] });
 RUNS.push({ name: "chromium/bench-web", engine: "chromium", family: "browser", kind: "bench", apt: BROWSER_APT.chromium,
   cmd: process.execPath, args: [UVU, "bench/web", "\\.e2e\\.mjs$"] });
 
