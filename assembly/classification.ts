@@ -339,7 +339,8 @@ function crossEntropyStaged(n: i32, nb: i32, C: i32, x: usize, t: usize, gscale:
     v128.store(stageMax + (<usize>b << 4), vmax);
     v128.store(stageXt + (<usize>b << 4), xt);
   }
-  // eight exps per step: the loop's own overhead (V8's stack check, the bias constant) is shared
+  // eight exps per step: the loop's own overhead (V8's stack check, the bias constant) is shared (as two
+  // exp4NonPosF32x4, CE [65536,10] forward measured 15 % slower in Node 20 and 22, 3 % faster in Bun)
   const end = stageBuf + <usize>nb * blockBytes;
   for (let p = stageBuf; p < end; p += 128) {
     const e0 = expNonPosF32x4(v128.load(p)), e1 = expNonPosF32x4(v128.load(p, 16));
