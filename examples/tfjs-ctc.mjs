@@ -20,6 +20,7 @@
 import { writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import * as tf from "@tensorflow/tfjs";
+import { useTfjsBackend } from "./tfjs-backend.mjs";
 import { init, backend, CTCLoss } from "nnloss";
 import { tfjsLoss } from "nnloss/tfjs";
 import { lossChartSvg } from "./loss-chart.mjs";
@@ -38,13 +39,7 @@ if (!Number.isInteger(epochs) || epochs < 1) {
 }
 
 // ---------------------------------------------------------------- tfjs and nnloss
-if (tfBackend === "wasm") {
-  const wasm = await import("@tensorflow/tfjs-backend-wasm");
-  wasm.setWasmPaths(fileURLToPath(new URL("../node_modules/@tensorflow/tfjs-backend-wasm/dist/", import.meta.url)));
-  tf.env().set("WASM_HAS_MULTITHREAD_SUPPORT", false);
-}
-if (!(await tf.setBackend(tfBackend))) throw new Error(`tfjs backend ${tfBackend} did not initialise`);
-await tf.ready();
+await useTfjsBackend(tf, tfBackend);
 await init();
 
 // ---------------------------------------------------------------- the synthetic task

@@ -12,8 +12,8 @@
 //
 //   npm run example:tfjs                  (runs tfjs-ctc.mjs, then this)
 //   node examples/tfjs-fit.mjs [--epochs N] [--backend wasm|cpu] [--quiet]
-import { fileURLToPath } from "node:url";
 import * as tf from "@tensorflow/tfjs";
+import { useTfjsBackend } from "./tfjs-backend.mjs";
 import { init, CrossEntropyLoss } from "nnloss";
 import { tfjsCompileLoss } from "nnloss/tfjs";
 
@@ -25,13 +25,7 @@ const epochs = Number(arg("--epochs", 25));
 const tfBackend = arg("--backend", "wasm");
 const quiet = process.argv.includes("--quiet");
 
-if (tfBackend === "wasm") {
-  const wasm = await import("@tensorflow/tfjs-backend-wasm");
-  wasm.setWasmPaths(fileURLToPath(new URL("../node_modules/@tensorflow/tfjs-backend-wasm/dist/", import.meta.url)));
-  tf.env().set("WASM_HAS_MULTITHREAD_SUPPORT", false);
-}
-if (!(await tf.setBackend(tfBackend))) throw new Error(`tfjs backend ${tfBackend} did not initialise`);
-await tf.ready();
+await useTfjsBackend(tf, tfBackend);
 await init();
 
 // ---------------------------------------------------------------- data
