@@ -17,6 +17,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { cleanEnv } from "../../scripts/lib/tools.mjs";
 import { verify } from "./app/check.js";
+import { writeNodenextTsconfig } from "./tsconfig.mjs";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const APP_SRC = fileURLToPath(new URL("./app/", import.meta.url));
@@ -112,13 +113,7 @@ try { required = require("nnloss"); } catch (e) { required = { code: e.code, mes
 
 test(`Node ${VERSION}: the published types check with TypeScript run by this Node (nodenext)`, () => {
   cpSync(join(APP_SRC, "types.ts"), join(app, "types.ts"));
-  writeFileSync(join(app, "tsconfig.json"), JSON.stringify({
-    compilerOptions: {
-      module: "nodenext", moduleResolution: "nodenext", target: "es2022", strict: true, noEmit: true,
-      skipLibCheck: false, types: [], lib: ["es2022", "dom"],
-    },
-    files: ["types.ts"],
-  }, null, 2));
+  writeNodenextTsconfig(app, ["types.ts"]);
   const tsc = join(ROOT, "node_modules", "typescript", "bin", "tsc");
   const r = node([tsc, "-p", "tsconfig.json"]);
   assert.is(r.code, 0, `tsc on Node ${VERSION}: exit ${r.code}\n${r.out}\n${r.err}`);

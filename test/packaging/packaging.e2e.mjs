@@ -18,6 +18,7 @@ import { serve } from "../../scripts/lib/server.mjs";
 import { launchChromium } from "../../scripts/lib/chromium.mjs";
 import { cleanEnv, denoCommand, freePort, workerdCommand } from "../../scripts/lib/tools.mjs";
 import { verify } from "./app/check.js";
+import { writeNodenextTsconfig } from "./tsconfig.mjs";
 
 // Size budget, in gzip bytes: the default entry as published (both wasm builds inlined), and the
 // minified esbuild browser bundle of an app that imports it. Raise deliberately, with a reason.
@@ -145,13 +146,7 @@ console.log(JSON.stringify({ ...r, relaxedSupported: nn.relaxedSimdSupported() }
 
 test('TypeScript 5.9, moduleResolution "nodenext": the published types check (default, raw and relaxed entries)', () => {
   cpSync(join(APP_SRC, "types.ts"), join(app, "types.ts"));
-  writeFileSync(join(app, "tsconfig.json"), JSON.stringify({
-    compilerOptions: {
-      module: "nodenext", moduleResolution: "nodenext", target: "es2022", strict: true, noEmit: true,
-      skipLibCheck: false, types: [], lib: ["es2022", "dom"],
-    },
-    files: ["types.ts"],
-  }, null, 2));
+  writeNodenextTsconfig(app, ["types.ts"]);
   const tsc = join(ROOT, "node_modules", "typescript", "bin", "tsc");
   const version = sh(process.execPath, [tsc, "--version"]).trim();
   try {

@@ -18,6 +18,7 @@ import { build } from "esbuild";
 import { cleanEnv } from "../../scripts/lib/tools.mjs";
 import { serve } from "../../scripts/lib/server.mjs";
 import { launchBrowser } from "../../scripts/lib/browsers.mjs";
+import { writeNodenextTsconfig } from "../packaging/tsconfig.mjs";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const tmp = mkdtempSync(join(tmpdir(), "nnloss-tfjs-pack-"));
@@ -72,13 +73,7 @@ test("with tfjs: an application's TypeScript (strict, nodenext, no casts) type-c
   rmSync(join(app, "node_modules", "@tensorflow"), { recursive: true, force: true });
   symlinkSync(join(ROOT, "node_modules", "@tensorflow"), join(app, "node_modules", "@tensorflow"), "dir");
   cpSync(fileURLToPath(new URL("./app/types.ts", import.meta.url)), join(app, "types.ts"));
-  writeFileSync(join(app, "tsconfig.json"), JSON.stringify({
-    compilerOptions: {
-      module: "nodenext", moduleResolution: "nodenext", target: "es2022", strict: true, noEmit: true,
-      skipLibCheck: true, types: [], lib: ["es2022", "dom"],
-    },
-    files: ["types.ts"],
-  }, null, 2));
+  writeNodenextTsconfig(app, ["types.ts"], { skipLibCheck: true });
   const tsc = join(ROOT, "node_modules", "typescript", "bin", "tsc");
   try {
     sh(process.execPath, [tsc, "-p", "tsconfig.json"], { cwd: app });
@@ -86,10 +81,7 @@ test("with tfjs: an application's TypeScript (strict, nodenext, no casts) type-c
     assert.unreachable(`tsc: ${e.stdout}${e.stderr}`);
   }
   // and nnloss's own declarations for the adapter check in full (skipLibCheck off for them)
-  writeFileSync(join(app, "tsconfig.lib.json"), JSON.stringify({
-    compilerOptions: { module: "nodenext", moduleResolution: "nodenext", target: "es2022", strict: true, noEmit: true, skipLibCheck: false, types: [], lib: ["es2022", "dom"] },
-    files: ["node_modules/nnloss/dist/tfjs.d.ts"],
-  }, null, 2));
+  writeNodenextTsconfig(app, ["node_modules/nnloss/dist/tfjs.d.ts"], { name: "tsconfig.lib.json" });
   const r = spawnSync(process.execPath, [tsc, "-p", "tsconfig.lib.json"], { cwd: app, encoding: "utf8", env });
   const ours = (r.stdout + r.stderr).split("\n").filter((l) => l.includes("node_modules/nnloss/"));
   assert.equal(ours, [], "errors in nnloss's declarations");
